@@ -1,0 +1,132 @@
+/*
+ * sip_lex.c - the character-class table and the lexing steps shared by the
+ * grammar functions of the parser (see sip_lex.h). The table is computed at
+ * compile time from the RFC 3261 §25.1 classes, so it costs nothing at start.
+ */
+#include "sip_lex.h"
+
+#include "e911/sip.h"
+
+#define IS_ALNUM(c) (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+#define IS_ONE_OF2(c, a, b) ((c) == (a) || (c) == (b))
+#define IS_TOKEN(c)                                                                      \
+	(IS_ALNUM(c) || IS_ONE_OF2(c, '-', '.') || IS_ONE_OF2(c, '!', '%') ||            \
+	 IS_ONE_OF2(c, '*', '_') || IS_ONE_OF2(c, '+', '`') || IS_ONE_OF2(c, '\'', '~'))
+#define IS_WORD_EXTRA(c)                                                                 \
+	(IS_ONE_OF2(c, '(', ')') || IS_ONE_OF2(c, '<', '>') || IS_ONE_OF2(c, ':', '\\') || \
+	 IS_ONE_OF2(c, '"', '/') || IS_ONE_OF2(c, '[', ']') || IS_ONE_OF2(c, '?', '{') ||  \
+	 (c) == '}')
+#define IS_URI(c) ((c) > 0x20 && (c) < 0x7f && (c) != '<' && (c) != '>' && (c) != '"')
+
+#define CC(c)                                                                        \
+	(uint8_t)((IS_TOKEN(c) ? SIP_CC_TOKEN : 0) |                                 \
+		  ((IS_TOKEN(c) || IS_WORD_EXTRA(c)) ? SIP_CC_WORD : 0) |            \
+		  (IS_ONE_OF2(c, ' ', '\t') ? SIP_CC_WSP : 0) |                      \
+		  (((c) >= '0' && (c) <= '9') ? SIP_CC_DIGIT : 0) |                  \
+		  ((IS_ALNUM(c) || IS_ONE_OF2(c, '-', '.')) ? SIP_CC_HOST : 0) |     \
+		  (IS_URI(c) ? SIP_CC_URI : 0) |                                     \
+		  ((IS_TOKEN(c) || IS_ONE_OF2(c, ':', '[') || (c) == ']') ? SIP_CC_PVALUE : 0))
+#define CC4(b) CC((b) + 0), CC((b) + 1), CC((b) + 2), CC((b) + 3)
+#define CC16(b) CC4((b) + 0), CC4((b) + 4), CC4((b) + 8), CC4((b) + 12)
+#define CC64(b) CC16((b) + 0), CC16((b) + 16), CC16((b) + 32), CC16((b) + 48)
+
+const uint8_t sip_cc[256] = { CC64(0), CC64(64), CC64(128), CC64(192) };
+
+const char *sip_skip_quoted(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\') {
+			if (end - p < 2 || p[1] == '\r' || p[1] == '\n')
+				return NULL;
+			p++;
+		}
+	}
+	return NULL;
+}
+
+const char *sip_parse_uint(const char *p, const char *end, unsigned max_digits, uint64_t *val)
+{
+	const char *start = p;
+	uint64_t v = 0;
+
+	/* Leading zeros are legal ("0068", RFC 4475 §3.1.1.1) and do not count. */
+	while (p < end && *p == '0')
+		p++;
+	const char *significant = p;
+	for (; p < end && (unsigned)(*p - '0') < 10; p++)
+		v = v * 10 + (uint64_t)(*p - '0'); /* wraps harmlessly: too many digits is refused below */
+	if (p == start || (unsigned long)(p - significant) > max_digits)
+		return NULL;
+	*val = v;
+	return p;
+}
+
+const char *sip_parse_params(const char *p, const char *end, sip_param_cb seen, void *ctx)
+{
+	p = sip_skip_lws(p, end);
+	while (p < end && *p == ';') {
+		const char *name = sip_skip_lws(p + 1, end);
+		p = sip_skip_class(name, end, SIP_CC_TOKEN);
+		if (p == name)
+			return NULL; /* ";;" or ";=x" */
+		struct e911_slice n = slice_make(name, p), v = { p, 0 };
+		p = sip_skip_lws(p, end);
+		if (p < end && *p == '=') {
+			const char *val = sip_skip_lws(p + 1, end);
+			if (val < end && *val == '"')
+				p = sip_skip_quoted(val, end);
+			else
+				p = sip_skip_class(val, end, SIP_CC_PVALUE);
+			if (p == NULL || p == val)
+				return NULL;
+			v = slice_make(val, p);
+			p = sip_skip_lws(p, end);
+		}
+		if (seen)
+			seen(ctx, n, v);
+	}
+	return p;
+}
+
+static bool is_ipv4(const char *p, const char *end)
+{
+	unsigned parts = 0;
+
+	while (p < end) {
+		uint64_t octet;
+		const char *q = sip_parse_uint(p, end, 3, &octet);
+		if (q == NULL || octet > 255 || q - p > 3)
+			return false;
+		parts++;
+		p = q;
+		if (p < end) {
+			if (*p != '.' || parts == 4)
+				return false;
+			p++;
+			if (p == end)
+				return false;
+		}
+	}
+	return parts == 4;
+}
+
+const char *sip_scan_host(const char *p, const char *end, uint8_t *kind)
+{
+	if (p < end && *p == '[') {
+		const char *q = p + 1;
+		while (q < end && (*q == ':' || *q == '.' || (*q >= '0' && *q <= '9') ||
+				   ((*q | 0x20) >= 'a' && (*q | 0x20) <= 'f')))
+			q++;
+		if (q == end || *q != ']' || q - p < 3)
+			return NULL;
+		*kind = SIP_HOST_IPV6;
+		return q + 1;
+	}
+	const char *q = sip_skip_class(p, end, SIP_CC_HOST);
+	if (q == p)
+		return NULL;
+	*kind = is_ipv4(p, q) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+	return q;
+}

@@ -1,0 +1,101 @@
+/*
+ * sip_lex.h - character classes and the small lexing steps every SIP grammar
+ * function here shares: linear white space (with line folding), tokens,
+ * quoted strings, numbers. Internal to dataplane/sip/; not a contract.
+ *
+ * All functions take [p, end) and return the position after what they read;
+ * they never read at or past `end`.
+ */
+#ifndef E911_SIP_LEX_H
+#define E911_SIP_LEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "e911/slice.h"
+
+/* Character class bits, RFC 3261 §25.1. */
+enum {
+	SIP_CC_TOKEN = 1u << 0,   /* alphanum - . ! % * _ + ` ' ~ */
+	SIP_CC_WORD = 1u << 1,    /* token + ( ) < > : \ " / [ ] ? { } */
+	SIP_CC_WSP = 1u << 2,     /* SP HT */
+	SIP_CC_DIGIT = 1u << 3,
+	SIP_CC_HOST = 1u << 4,    /* alphanum - . (hostname, IPv4) */
+	SIP_CC_URI = 1u << 5,     /* any byte allowed inside a URI: visible ASCII but < > " and UTF-8 */
+	SIP_CC_PVALUE = 1u << 6,  /* header parameter value: token + : [ ] (IPv6 received/maddr) */
+};
+
+extern const uint8_t sip_cc[256];
+
+static inline bool sip_is(unsigned char c, unsigned cls)
+{
+	return (sip_cc[c] & cls) != 0;
+}
+
+/* Skip LWS: SP/HT, and CRLF (or LF) followed by SP/HT (a folded line). */
+static inline const char *sip_skip_lws(const char *p, const char *end)
+{
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+		if (c == ' ' || c == '\t')
+			p++;
+		else if (c == '\r' && end - p >= 3 && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t'))
+			p += 3;
+		else if (c == '\n' && end - p >= 2 && (p[1] == ' ' || p[1] == '\t'))
+			p += 2;
+		else
+			break;
+	}
+	return p;
+}
+
+/* First byte c in [p, end), or NULL (memchr that accepts an empty range). */
+static inline const char *sip_find_char(const char *p, const char *end, char c)
+{
+	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+}
+
+/* Skip a run of characters of a class. */
+static inline const char *sip_skip_class(const char *p, const char *end, unsigned cls)
+{
+	while (p < end && sip_is((unsigned char)*p, cls))
+		p++;
+	return p;
+}
+
+/* Trim LWS at the end of [p, end). */
+static inline const char *sip_rtrim_lws(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+		end--;
+	return end;
+}
+
+/*
+ * p at an opening '"': return the position after the closing quote, or NULL
+ * when it is unterminated. A backslash escapes any byte but CR/LF (RFC 3261
+ * quoted-pair).
+ */
+const char *sip_skip_quoted(const char *p, const char *end);
+
+/*
+ * Parse 1..max_digits decimal digits at p into *val (no overflow: the caller
+ * bounds max_digits). Returns the position after them, or NULL when there is
+ * no digit or more than max_digits digits.
+ */
+const char *sip_parse_uint(const char *p, const char *end, unsigned max_digits, uint64_t *val);
+
+/*
+ * A header parameter list ";name[=value]..." starting at p (at ';' or at the
+ * end). Stops at the first byte that cannot continue it (returns that
+ * position) or returns NULL on an empty or malformed parameter. Calls
+ * `seen` for each one when it is not NULL.
+ */
+typedef void (*sip_param_cb)(void *ctx, struct e911_slice name, struct e911_slice value);
+const char *sip_parse_params(const char *p, const char *end, sip_param_cb seen, void *ctx);
+
+/* Scan a host: "[IPv6]" or hostname/IPv4. Sets *kind; NULL when empty or malformed. */
+const char *sip_scan_host(const char *p, const char *end, uint8_t *kind);
+
+#endif /* E911_SIP_LEX_H */

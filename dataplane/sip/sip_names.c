@@ -1,0 +1,134 @@
+/*
+ * sip_names.c - the name tables of the parser, each generated from one
+ * X-macro list in e911/sip.h: header names (full and compact forms), method
+ * names and parse-status texts.
+ *
+ * Header lookup is on the fast path (every header line of every message): an
+ * index by (length, first letter), filled once at load time from the list,
+ * leaves one or two candidates, compared a word at a time.
+ */
+#include "e911/sip.h"
+
+#define SIP_HDR_NAME_MAX 24 /* longest full name we know, rounded up to whole words */
+
+struct hdr_entry {
+	const char *name;
+	uint8_t len;
+	char compact;
+};
+
+static const struct hdr_entry hdr_table[SIP_HDR_COUNT] = {
+	[SIP_HDR_OTHER] = { "", 0, 0 },
+#define SIP_HDR_ENTRY(id, name, compact) [SIP_HDR_##id] = { name, sizeof(name) - 1, compact },
+	SIP_HDR_LIST(SIP_HDR_ENTRY)
+#undef SIP_HDR_ENTRY
+};
+
+/*
+ * The index: by (length, first letter) at most two names collide ("Call-ID",
+ * "Contact"), so two slots each. Names are kept lower-cased and zero-padded
+ * to whole 64-bit words for the word-at-a-time compare below.
+ */
+static uint8_t hdr_by_len_letter[SIP_HDR_NAME_MAX + 1][26][2];
+static uint8_t hdr_by_compact[26];
+static union {
+	char c[SIP_HDR_NAME_MAX];
+	uint64_t w[SIP_HDR_NAME_MAX / 8];
+} hdr_lower[SIP_HDR_COUNT];
+
+__attribute__((constructor)) static void sip_hdr_index_build(void)
+{
+	for (unsigned id = 1; id < SIP_HDR_COUNT; id++) {
+		const struct hdr_entry *e = &hdr_table[id];
+		for (unsigned i = 0; i < e->len; i++)
+			hdr_lower[id].c[i] = (char)ascii_lower((unsigned char)e->name[i]);
+		uint8_t *slot = hdr_by_len_letter[e->len][(unsigned char)hdr_lower[id].c[0] - 'a'];
+		/* A third name in a slot pair would not be found: the tests look up every name. */
+		slot[slot[0] ? 1 : 0] = (uint8_t)id;
+		if (e->compact)
+			hdr_by_compact[e->compact - 'a'] = (uint8_t)id;
+	}
+}
+
+/*
+ * name[0..len) equals the lower-cased candidate, ignoring ASCII case. OR-ing
+ * 0x20 folds exactly the letters onto lower case among token characters
+ * (the only bytes a header name holds), so it serves as a case fold here.
+ */
+static bool name_is(const char *name, uint32_t len, unsigned id)
+{
+	const uint64_t fold = 0x2020202020202020ull;
+	uint32_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, name + i, 8);
+		if ((w | fold) != hdr_lower[id].w[i / 8])
+			return false;
+	}
+	for (; i < len; i++)
+		if (((unsigned char)name[i] | 0x20) != (unsigned char)hdr_lower[id].c[i])
+			return false;
+	return true;
+}
+
+enum sip_hdr_id sip_hdr_lookup(const char *name, uint32_t len)
+{
+	if (len == 0 || len > SIP_HDR_NAME_MAX)
+		return SIP_HDR_OTHER;
+	unsigned letter = ascii_lower((unsigned char)name[0]) - 'a';
+	if (letter >= 26)
+		return SIP_HDR_OTHER;
+	if (len == 1)
+		return (enum sip_hdr_id)hdr_by_compact[letter];
+	const uint8_t *slot = hdr_by_len_letter[len][letter];
+	for (unsigned k = 0; k < 2 && slot[k]; k++)
+		if (name_is(name, len, slot[k]))
+			return (enum sip_hdr_id)slot[k];
+	return SIP_HDR_OTHER;
+}
+
+const char *sip_hdr_name(enum sip_hdr_id id)
+{
+	return (unsigned)id < SIP_HDR_COUNT ? hdr_table[id].name : "";
+}
+
+static const struct e911_slice method_names[SIP_METHOD_COUNT] = {
+	[SIP_METHOD_OTHER] = { "", 0 },
+#define SIP_METHOD_NAME(m) [SIP_METHOD_##m] = { #m, sizeof(#m) - 1 },
+	SIP_METHOD_LIST(SIP_METHOD_NAME)
+#undef SIP_METHOD_NAME
+};
+
+enum sip_method sip_method_lookup(struct e911_slice token)
+{
+	/* Methods are case-sensitive (RFC 3261 §7.1): "invite" is an extension method. */
+	for (unsigned m = 1; m < SIP_METHOD_COUNT; m++)
+		if (slice_eq(token, method_names[m]))
+			return (enum sip_method)m;
+	return SIP_METHOD_OTHER;
+}
+
+static const char *const status_text[SIP_STATUS_COUNT] = {
+#define SIP_STATUS_TEXT(name, text) text,
+	SIP_STATUS_LIST(SIP_STATUS_TEXT)
+#undef SIP_STATUS_TEXT
+};
+
+static const char *const status_name[SIP_STATUS_COUNT] = {
+#define SIP_STATUS_NAME(name, text) #name,
+	SIP_STATUS_LIST(SIP_STATUS_NAME)
+#undef SIP_STATUS_NAME
+};
+
+const char *sip_status_text(int status)
+{
+	unsigned pos = (unsigned)-status;
+	return status <= 0 && pos < SIP_STATUS_COUNT ? status_text[pos] : "unknown status";
+}
+
+const char *sip_status_name(int status)
+{
+	unsigned pos = (unsigned)-status;
+	return status <= 0 && pos < SIP_STATUS_COUNT ? status_name[pos] : "UNKNOWN";
+}

@@ -1,0 +1,283 @@
+/*
+ * sip_parse.c - sip_parse(): one pass over a datagram's start line and header
+ * section, then the body framing of RFC 3261 §18.3. It splits what a stateless
+ * proxy reads on every message (start line, Request-URI, Via, Max-Forwards,
+ * CSeq, Call-ID, From/To, Content-Length) and records where every other header
+ * line is, for the on-demand helpers. It does not allocate, copy or write to
+ * the buffer.
+ */
+#include "e911/sip.h"
+#include "sip_lex.h"
+#include "sip_scan.h"
+
+static int fail(struct sip_msg *m, int status, const char *at)
+{
+	m->err_off = (uint32_t)(at - m->buf);
+	return status;
+}
+
+/* "SIP/2.0", the "SIP" case-insensitively (RFC 3261 §7.1). */
+static bool is_sip20(const char *p, const char *end)
+{
+	return end - p == 7 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
+	       memcmp(p + 3, "/2.0", 4) == 0;
+}
+
+/* "SIP/" 1*DIGIT "." 1*DIGIT: a version, if not one we speak (answer 505). */
+static bool is_sip_version(const char *p, const char *end)
+{
+	if (end - p < 7 || (p[0] | 0x20) != 's' || (p[1] | 0x20) != 'i' || (p[2] | 0x20) != 'p' ||
+	    p[3] != '/')
+		return false;
+	const char *q = sip_skip_class(p + 4, end, SIP_CC_DIGIT);
+	if (q == p + 4 || q == end || *q != '.')
+		return false;
+	const char *r = sip_skip_class(q + 1, end, SIP_CC_DIGIT);
+	return r > q + 1 && r == end;
+}
+
+static int parse_status_line(struct sip_msg *m, const char *p, const char *end)
+{
+	const char *sp = sip_find_char(p, end, ' ');
+	if (sp == NULL)
+		return fail(m, SIP_E_START_LINE, end);
+	if (!is_sip20(p, sp))
+		return fail(m, is_sip_version(p, sp) ? SIP_E_VERSION : SIP_E_START_LINE, p);
+	const char *code = sp + 1;
+	const char *q = sip_skip_class(code, end, SIP_CC_DIGIT);
+	if (q - code != 3 || code[0] < '1' || code[0] > '6' || (q < end && *q != ' '))
+		return fail(m, SIP_E_STATUS_CODE, code);
+	m->kind = SIP_RESPONSE;
+	m->status_code = (uint16_t)((code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0'));
+	/* An empty reason phrase is legal (RFC 4475 §3.1.1.13); so is UTF-8 in it. */
+	m->reason = q < end ? slice_make(q + 1, end) : slice_make(end, end);
+	return 0;
+}
+
+static int parse_request_line(struct sip_msg *m, const char *p, const char *end)
+{
+	const char *q = sip_skip_class(p, end, SIP_CC_TOKEN);
+	if (q == p || q == end || *q != ' ')
+		return fail(m, SIP_E_METHOD, q);
+	m->kind = SIP_REQUEST;
+	m->method_name = slice_make(p, q);
+	m->method = (uint8_t)sip_method_lookup(m->method_name);
+
+	/* Method SP Request-URI SP SIP-Version: exactly one SP each (RFC 4475 §3.1.2.9/10). */
+	const char *uri = q + 1;
+	const char *sp = sip_find_char(uri, end, ' ');
+	if (sp == NULL || sp == uri)
+		return fail(m, SIP_E_START_LINE, uri);
+	const char *version = sp + 1;
+	if (!is_sip20(version, end)) {
+		if (is_sip_version(version, end))
+			return fail(m, SIP_E_VERSION, version);
+		return fail(m, sip_find_char(version, end, ' ') ? SIP_E_REQUEST_URI
+									  : SIP_E_START_LINE,
+			    version);
+	}
+	m->ruri_text = slice_make(uri, sp);
+	if (sip_uri_parse(m->ruri_text, &m->ruri) < 0)
+		return fail(m, SIP_E_REQUEST_URI, uri);
+	/* Headers are not allowed in a Request-URI (RFC 3261 §19.1.1, RFC 4475 §3.1.2.11). */
+	if ((m->ruri.scheme == SIP_SCHEME_SIP || m->ruri.scheme == SIP_SCHEME_SIPS) &&
+	    m->ruri.headers.len > 0)
+		return fail(m, SIP_E_REQUEST_URI, m->ruri.headers.p);
+	return 0;
+}
+
+static int parse_start_line(struct sip_msg *m, const char **pp, const char *end)
+{
+	const char *p = *pp;
+
+	/* CRLFs before the start line are ignored (RFC 3261 §7.5; keep-alives). */
+	while (p < end && (*p == '\r' || *p == '\n'))
+		p++;
+	const char *lf = sip_find_lf(p, end);
+	if (lf == NULL)
+		return fail(m, SIP_E_TRUNCATED, end);
+	const char *line_end = (lf > p && lf[-1] == '\r') ? lf - 1 : lf;
+	*pp = lf + 1;
+	if (end - p >= 4 && (p[0] | 0x20) == 's' && (p[1] | 0x20) == 'i' && (p[2] | 0x20) == 'p' &&
+	    p[3] == '/')
+		return parse_status_line(m, p, line_end);
+	return parse_request_line(m, p, line_end);
+}
+
+static int parse_cseq(struct sip_msg *m, struct e911_slice v)
+{
+	const char *end = slice_end(v);
+	uint64_t num;
+	/* CSeq must fit 32 bits (RFC 3261 §8.1.1.5; RFC 4475 §3.1.2.4). */
+	const char *p = sip_parse_uint(v.p, end, 10, &num);
+	if (p == NULL || num > UINT32_MAX)
+		return SIP_E_CSEQ;
+	const char *method = sip_skip_lws(p, end);
+	if (method == p)
+		return SIP_E_CSEQ;
+	const char *q = sip_skip_class(method, end, SIP_CC_TOKEN);
+	if (q == method || q != end)
+		return SIP_E_CSEQ;
+	m->cseq = (uint32_t)num;
+	m->cseq_method_name = slice_make(method, q);
+	m->cseq_method = (uint8_t)sip_method_lookup(m->cseq_method_name);
+	return 0;
+}
+
+static int parse_call_id(struct sip_msg *m, struct e911_slice v)
+{
+	/* callid = word [ "@" word ] */
+	if (v.len == 0)
+		return SIP_E_CALL_ID;
+	for (uint32_t i = 0; i < v.len; i++)
+		if (!sip_is((unsigned char)v.p[i], SIP_CC_WORD) && v.p[i] != '@')
+			return SIP_E_CALL_ID;
+	m->call_id = v;
+	return 0;
+}
+
+/* Split the headers every message needs; record the others. */
+static int parse_known_header(struct sip_msg *m, struct sip_header *h)
+{
+	uint64_t num;
+	const char *end = slice_end(h->value);
+	int rc;
+
+	switch (h->id) {
+	case SIP_HDR_VIA:
+		rc = sip_via_parse(h->value, &m->via[m->nvia], SIP_MAX_VIAS - m->nvia);
+		if (rc < 0)
+			return rc;
+		m->nvia = (uint16_t)(m->nvia + rc);
+		return 0;
+	case SIP_HDR_FROM:
+		return sip_name_addr_parse(h->value, &m->from) < 0 ? SIP_E_FROM : 0;
+	case SIP_HDR_TO:
+		return sip_name_addr_parse(h->value, &m->to) < 0 ? SIP_E_TO : 0;
+	case SIP_HDR_CALL_ID:
+		return parse_call_id(m, h->value);
+	case SIP_HDR_CSEQ:
+		return parse_cseq(m, h->value);
+	case SIP_HDR_MAX_FORWARDS:
+		/* Max-Forwards = 1*DIGIT, 0..255 (RFC 3261 §20.22; RFC 4475 §3.1.2.4). */
+		if (sip_parse_uint(h->value.p, end, 3, &num) != end || num > 255)
+			return SIP_E_MAX_FORWARDS;
+		m->max_forwards = (int16_t)num;
+		return 0;
+	case SIP_HDR_CONTENT_LENGTH:
+		if (sip_parse_uint(h->value.p, end, 9, &num) != end)
+			return SIP_E_CONTENT_LENGTH;
+		m->content_length = (int32_t)num;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Headers that must appear at most once (RFC 3261 §7.3.1; RFC 4475 §3.3.8, §3.3.9). */
+static bool single_valued(unsigned id)
+{
+	switch (id) {
+	case SIP_HDR_FROM:
+	case SIP_HDR_TO:
+	case SIP_HDR_CALL_ID:
+	case SIP_HDR_CSEQ:
+	case SIP_HDR_MAX_FORWARDS:
+	case SIP_HDR_CONTENT_LENGTH:
+	case SIP_HDR_CONTENT_TYPE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int parse_headers(struct sip_msg *m, const char **pp, const char *end)
+{
+	const char *p = *pp;
+
+	for (;;) {
+		if (p == end)
+			return fail(m, SIP_E_TRUNCATED, p);
+		if (*p == '\n' || (*p == '\r' && end - p >= 2 && p[1] == '\n')) {
+			*pp = p + (*p == '\r' ? 2 : 1);
+			return 0;
+		}
+		const char *name = p;
+		p = sip_skip_class(p, end, SIP_CC_TOKEN);
+		const char *name_end = p;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (name_end == name || p == end || *p != ':')
+			return fail(m, p == end ? SIP_E_TRUNCATED : SIP_E_HEADER_LINE, p);
+
+		/* The value runs to the first LF not followed by SP/HT (a fold). */
+		const char *value = p + 1, *lf = value;
+		for (;;) {
+			lf = sip_find_lf(lf, end);
+			if (lf == NULL)
+				return fail(m, SIP_E_TRUNCATED, end);
+			if (end - lf < 2 || (lf[1] != ' ' && lf[1] != '\t'))
+				break;
+			lf++;
+		}
+		if (m->nhdr == SIP_MAX_HEADERS)
+			return fail(m, SIP_E_TOO_MANY_HEADERS, name);
+		struct sip_header *h = &m->hdr[m->nhdr];
+		h->name = slice_make(name, name_end);
+		value = sip_skip_lws(value, lf);
+		h->value = slice_make(value, sip_rtrim_lws(value, lf));
+		h->id = (uint16_t)sip_hdr_lookup(name, (uint32_t)(name_end - name));
+		m->nhdr++;
+		if (h->id != SIP_HDR_OTHER) {
+			if (m->first[h->id] == 0)
+				m->first[h->id] = m->nhdr;
+			else if (single_valued(h->id))
+				return fail(m, SIP_E_DUP_HEADER, name);
+			int rc = parse_known_header(m, h);
+			if (rc < 0)
+				return fail(m, rc, value);
+		}
+		p = lf + 1;
+	}
+}
+
+int sip_parse(const char *buf, uint32_t len, struct sip_msg *m)
+{
+	const char *p = buf, *end = buf + len;
+	int rc;
+
+	m->buf = buf;
+	m->len = len;
+	m->msg_len = m->hdr_len = m->err_off = 0;
+	m->kind = 0;
+	m->method = SIP_METHOD_OTHER;
+	m->status_code = 0;
+	m->nhdr = m->nvia = 0;
+	memset(m->first, 0, sizeof(m->first));
+	m->max_forwards = -1;
+	m->content_length = -1;
+	m->call_id = m->method_name = m->ruri_text = m->reason = (struct e911_slice){ buf, 0 };
+	if (len > SIP_MAX_MSG_LEN)
+		return fail(m, SIP_E_TOO_LARGE, buf + SIP_MAX_MSG_LEN);
+
+	if ((rc = parse_start_line(m, &p, end)) < 0 || (rc = parse_headers(m, &p, end)) < 0)
+		return rc;
+	m->hdr_len = (uint32_t)(p - buf);
+
+	if (m->nvia == 0 || !m->first[SIP_HDR_FROM] || !m->first[SIP_HDR_TO] ||
+	    !m->first[SIP_HDR_CALL_ID] || !m->first[SIP_HDR_CSEQ])
+		return fail(m, SIP_E_MISSING_HEADER, p);
+	if (m->kind == SIP_REQUEST && !slice_eq(m->method_name, m->cseq_method_name))
+		return fail(m, SIP_E_CSEQ_METHOD, m->cseq_method_name.p);
+
+	/* RFC 3261 §18.3: a shorter body than declared is an error; excess bytes are ignored. */
+	uint32_t avail = len - m->hdr_len;
+	if (m->content_length >= 0) {
+		if ((uint32_t)m->content_length > avail)
+			return fail(m, SIP_E_BODY_TRUNCATED, end);
+		avail = (uint32_t)m->content_length;
+	}
+	m->body = (struct e911_slice){ p, avail };
+	m->msg_len = m->hdr_len + avail;
+	return (int)m->msg_len;
+}

@@ -1,0 +1,111 @@
+/*
+ * sip_via.c - Via header values (RFC 3261 §20.42, §25.1; rport RFC 3581).
+ * A Via line may hold several entries separated by commas; each is
+ * sent-protocol LWS sent-by *( SEMI via-params ), with LWS allowed around
+ * every '/', ':' and ';' (RFC 4475 §3.1.1.1). The parser splits every entry of
+ * every message: responses are routed by them.
+ */
+#include "e911/sip.h"
+#include "sip_lex.h"
+
+static void via_param_seen(void *ctx, struct e911_slice name, struct e911_slice value)
+{
+	struct sip_via *v = ctx;
+
+	switch (name.len) {
+	case 6:
+		if (slice_caseeq(name, SLICE_LIT("branch")))
+			v->branch = value;
+		break;
+	case 8:
+		if (slice_caseeq(name, SLICE_LIT("received")))
+			v->received = value;
+		break;
+	case 5:
+		if (slice_caseeq(name, SLICE_LIT("rport"))) {
+			v->rport = value;
+			v->has_rport = 1;
+		} else if (slice_caseeq(name, SLICE_LIT("maddr"))) {
+			v->maddr = value;
+		}
+		break;
+	case 3:
+		if (slice_caseeq(name, SLICE_LIT("ttl")))
+			v->ttl = value;
+		break;
+	default:
+		break;
+	}
+}
+
+/* token LWS* "/" LWS*: one step of sent-protocol. */
+static const char *protocol_part(const char *p, const char *end, bool slash_follows)
+{
+	const char *q = sip_skip_class(p, end, SIP_CC_TOKEN);
+	if (q == p)
+		return NULL;
+	if (!slash_follows)
+		return q;
+	q = sip_skip_lws(q, end);
+	if (q == end || *q != '/')
+		return NULL;
+	return sip_skip_lws(q + 1, end);
+}
+
+/* One via-parm at p; returns the position after it (at ',' or end), or NULL. */
+static const char *via_entry(const char *p, const char *end, struct sip_via *v)
+{
+	const char *start = p;
+
+	*v = (struct sip_via){ 0 };
+	const char *version = protocol_part(p, end, true);
+	const char *transport = version ? protocol_part(version, end, true) : NULL;
+	const char *transport_end = transport ? protocol_part(transport, end, false) : NULL;
+	if (transport_end == NULL)
+		return NULL;
+	v->protocol = slice_make(p, sip_rtrim_lws(p, sip_rtrim_lws(p, transport) - 1));
+	v->transport = slice_make(transport, transport_end);
+
+	const char *host = sip_skip_lws(transport_end, end);
+	if (host == transport_end)
+		return NULL; /* sent-protocol LWS sent-by: the white space is required */
+	const char *q = sip_scan_host(host, end, &v->host_kind);
+	if (q == NULL)
+		return NULL;
+	v->host = slice_make(host, q);
+	q = sip_skip_lws(q, end);
+	if (q < end && *q == ':') {
+		uint64_t port;
+		const char *digits = sip_skip_lws(q + 1, end);
+		q = sip_parse_uint(digits, end, 5, &port);
+		if (q == NULL || port == 0 || port > 65535)
+			return NULL;
+		v->port = (uint16_t)port;
+	}
+	const char *params = sip_skip_lws(q, end);
+	q = sip_parse_params(params, end, via_param_seen, v);
+	if (q == NULL || (q < end && *q != ','))
+		return NULL;
+	v->params = slice_make(params, sip_rtrim_lws(params, q));
+	v->value = slice_make(start, sip_rtrim_lws(start, q));
+	return q;
+}
+
+int sip_via_parse(struct e911_slice value, struct sip_via *out, uint32_t cap)
+{
+	const char *p = value.p, *end = slice_end(value);
+	uint32_t n = 0;
+
+	for (;;) {
+		p = sip_skip_lws(p, end);
+		if (n == cap)
+			return SIP_E_TOO_MANY_VIAS;
+		p = via_entry(p, end, &out[n]);
+		if (p == NULL)
+			return SIP_E_VIA;
+		n++;
+		if (p == end)
+			return (int)n;
+		p++; /* ',' */
+	}
+}

@@ -1,0 +1,102 @@
+/*
+ * bench_parse.c - `e911-bench parse FILE...`: the cost of sip_parse() per
+ * message on one core, and of sip_parse() plus locating the PIDF-LO part; and,
+ * when libosip2 is present, the cost of osip_message_parse() on the same bytes
+ * in the same run, with the ratio.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_util.h"
+#include "bench.h"
+#include "e911/sip.h"
+
+#ifdef HAVE_OSIP
+#include <osipparser2/osip_parser.h>
+#endif
+
+struct parse_ctx {
+	const char *buf;
+	uint32_t len;
+	struct sip_msg msg;
+	uint64_t sink; /* keeps the compiler from dropping the work */
+};
+
+static void run_parse(void *arg, uint64_t iters)
+{
+	struct parse_ctx *c = arg;
+
+	for (uint64_t i = 0; i < iters; i++)
+		c->sink += (uint64_t)sip_parse(c->buf, c->len, &c->msg);
+}
+
+static void run_parse_pidf(void *arg, uint64_t iters)
+{
+	struct parse_ctx *c = arg;
+	struct e911_slice pidf = { NULL, 0 };
+
+	for (uint64_t i = 0; i < iters; i++) {
+		c->sink += (uint64_t)sip_parse(c->buf, c->len, &c->msg);
+		c->sink += (uint64_t)sip_find_pidf(&c->msg, &pidf) + pidf.len;
+	}
+}
+
+#ifdef HAVE_OSIP
+static void run_osip(void *arg, uint64_t iters)
+{
+	struct parse_ctx *c = arg;
+
+	for (uint64_t i = 0; i < iters; i++) {
+		osip_message_t *m;
+		if (osip_message_init(&m) != 0)
+			abort();
+		c->sink += (uint64_t)osip_message_parse(m, c->buf, c->len);
+		osip_message_free(m);
+	}
+}
+#endif
+
+int bench_parse(int argc, char **argv)
+{
+	if (argc < 1) {
+		fprintf(stderr, "usage: e911-bench parse FILE...\n");
+		return 2;
+	}
+#ifdef HAVE_OSIP
+	parser_init();
+#endif
+	struct parse_ctx *c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return 2;
+	int status = 0;
+	for (int i = 0; i < argc; i++) {
+		char *file = bench_read_file(argv[i], &c->len);
+		c->buf = file;
+		if (file == NULL) {
+			fprintf(stderr, "e911-bench: %s: %s\n", argv[i], strerror(errno));
+			status = 2;
+			continue;
+		}
+		int rc = sip_parse(c->buf, c->len, &c->msg);
+		if (rc < 0) {
+			fprintf(stderr, "e911-bench: %s: invalid: %s\n", argv[i], sip_status_name(rc));
+			status = 1;
+			free(file);
+			continue;
+		}
+		double parse_ns = bench_median_ns(run_parse, c, 100);
+		double pidf_ns = bench_median_ns(run_parse_pidf, c, 100);
+		printf("%s bytes=%u", argv[i], c->len);
+#ifdef HAVE_OSIP
+		double osip_ns = bench_median_ns(run_osip, c, 100);
+		printf(" osip_median_ns=%.0f osip_ratio=%.1f", osip_ns, osip_ns / parse_ns);
+#endif
+		printf(" with_pidf_ns=%.0f median_ns=%.0f\n", pidf_ns, parse_ns);
+		fflush(stdout);
+		free(file);
+	}
+	free(c);
+	return status;
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs each libFuzzer target of a fuzz build for a bounded time, seeded from
+# the repo's messages, in a scratch directory it removes afterwards.
+# Usage: tools/fuzz.sh BUILD_DIR SECONDS [TARGET...]
+# A crash leaves its input in fuzz-artifacts/ and fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$1 seconds=$2
+shift 2
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_sip_scan)
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p fuzz-artifacts
+for t in "${targets[@]}"; do
+  mkdir -p "$work/$t"
+  cp tests/data/sip/*.sip tests/data/rfc4475/*.sip "$work/$t/"
+  [ -d ../shared/corpus/rfc4475 ] && cp ../shared/corpus/rfc4475/*.sip "$work/$t/"
+  echo "-- $t: ${seconds}s"
+  rc=0
+  "$build/tests/fuzz/$t" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
+    -artifact_prefix=fuzz-artifacts/ "$work/$t" >"$work/$t.log" 2>&1 || rc=$?
+  grep -E '^(stat::number_of_executed_units|stat::new_units_added|==[0-9]+==|SUMMARY)|runtime error|DONE' \
+    "$work/$t.log" || true
+  if [ "$rc" -ne 0 ]; then
+    tail -n 40 "$work/$t.log" >&2
+    echo "fuzz: $t failed; its input is in fuzz-artifacts/" >&2
+    exit 1
+  fi
+done
+echo "fuzz: all targets ran ${seconds}s without a finding"

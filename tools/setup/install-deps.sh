@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages e911proxy needs to build, test,
+# fuzz and benchmark. Idempotent: prints nothing and touches nothing when
+# every package is already there. Runs apt-get as root (or through sudo).
+set -euo pipefail
+
+packages=(
+  # build
+  meson ninja-build pkg-config gcc
+  # libraries the project links
+  libdpdk-dev libhyperscan-dev libxml2-dev
+  # tests, sanitizers and libFuzzer (clang's runtime carries libFuzzer)
+  libcmocka-dev clang libclang-rt-14-dev
+  # benchmark peer: libosip2's parser, timed beside ours
+  libosip2-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >/dev/null
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

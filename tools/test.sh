@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test of the project, as CI does:
+#   1. the unit tests (cmocka) in the normal build,
+#   2. again with the scalar twin of the SIMD scanner,
+#   3. again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   4. each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus.
+# Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzz_seconds=${FUZZ_SECONDS:-30}
+
+run_unit_tests() {
+  echo "== unit tests: $1"
+  tools/build.sh "$@"
+  meson test -C "$1" --print-errorlogs --verbose --num-processes 2
+}
+
+run_unit_tests build
+run_unit_tests build-scalar -Dsimd=scalar
+run_unit_tests build-asan -Db_sanitize=address,undefined -Db_lundef=false
+
+echo "== fuzzing: ${fuzz_seconds}s per target"
+CC=clang tools/build.sh build-fuzz -Dfuzz=true -Dtests=false \
+  -Db_sanitize=address,undefined -Db_lundef=false
+tools/fuzz.sh build-fuzz "$fuzz_seconds"
