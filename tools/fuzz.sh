@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 build=$1 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_sip_scan)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_sip_scan fuzz_dialmatch)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

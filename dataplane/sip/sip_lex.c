@@ -90,26 +90,27 @@ const char *sip_parse_params(const char *p, const char *end, sip_param_cb seen, 
 	return p;
 }
 
+/*
+ * IPv4 by shape: four runs of one to three digits joined by dots. A hostname
+ * cannot look like that (its top label starts with a letter, RFC 3261 §25.1);
+ * octet values are checked where the address is converted, not here.
+ */
 static bool is_ipv4(const char *p, const char *end)
 {
-	unsigned parts = 0;
+	unsigned dots = 0, run = 0;
 
-	while (p < end) {
-		uint64_t octet;
-		const char *q = sip_parse_uint(p, end, 3, &octet);
-		if (q == NULL || octet > 255 || q - p > 3)
+	for (; p < end; p++) {
+		if ((unsigned)(*p - '0') < 10) {
+			if (++run > 3)
+				return false;
+		} else if (*p == '.' && run > 0 && dots < 3) {
+			dots++;
+			run = 0;
+		} else {
 			return false;
-		parts++;
-		p = q;
-		if (p < end) {
-			if (*p != '.' || parts == 4)
-				return false;
-			p++;
-			if (p == end)
-				return false;
 		}
 	}
-	return parts == 4;
+	return dots == 3 && run > 0;
 }
 
 const char *sip_scan_host(const char *p, const char *end, uint8_t *kind)

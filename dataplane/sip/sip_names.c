@@ -54,22 +54,34 @@ __attribute__((constructor)) static void sip_hdr_index_build(void)
  * name[0..len) equals the lower-cased candidate, ignoring ASCII case. OR-ing
  * 0x20 folds exactly the letters onto lower case among token characters
  * (the only bytes a header name holds), so it serves as a case fold here.
+ * Whole words are compared; the last, partial word is read as the 8 bytes
+ * that end the name (overlapping the previous word) when the name is at
+ * least 8 long, else byte by byte.
  */
 static bool name_is(const char *name, uint32_t len, unsigned id)
 {
 	const uint64_t fold = 0x2020202020202020ull;
+	const char *want = hdr_lower[id].c;
+	uint64_t a, b;
 	uint32_t i = 0;
 
+	if (len < 8) {
+		for (; i < len; i++)
+			if (((unsigned char)name[i] | 0x20) != (unsigned char)want[i])
+				return false;
+		return true;
+	}
 	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, name + i, 8);
-		if ((w | fold) != hdr_lower[id].w[i / 8])
+		memcpy(&a, name + i, 8);
+		memcpy(&b, want + i, 8);
+		if ((a | fold) != b)
 			return false;
 	}
-	for (; i < len; i++)
-		if (((unsigned char)name[i] | 0x20) != (unsigned char)hdr_lower[id].c[i])
-			return false;
-	return true;
+	if (i == len)
+		return true;
+	memcpy(&a, name + len - 8, 8);
+	memcpy(&b, want + len - 8, 8);
+	return (a | fold) == b;
 }
 
 enum sip_hdr_id sip_hdr_lookup(const char *name, uint32_t len)

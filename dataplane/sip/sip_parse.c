@@ -72,9 +72,16 @@ static int parse_request_line(struct sip_msg *m, const char *p, const char *end)
 	if (!is_sip20(version, end)) {
 		if (is_sip_version(version, end))
 			return fail(m, SIP_E_VERSION, version);
+		/* Extra SP before or white space after the version is the start line's fault. */
+		if (version < end && *version == ' ')
+			return fail(m, SIP_E_START_LINE, version);
+		if (end - version > 7 && is_sip20(version, version + 7) &&
+		    sip_skip_class(version + 7, end, SIP_CC_WSP) == end)
+			return fail(m, SIP_E_START_LINE, version + 7);
+		/* Any other SP is inside the Request-URI (RFC 4475 §3.1.2.8). */
 		return fail(m, sip_find_char(version, end, ' ') ? SIP_E_REQUEST_URI
 									  : SIP_E_START_LINE,
-			    version);
+			    sip_find_char(version, end, ' ') ? sp : version);
 	}
 	m->ruri_text = slice_make(uri, sp);
 	if (sip_uri_parse(m->ruri_text, &m->ruri) < 0)
@@ -191,27 +198,46 @@ static bool single_valued(unsigned id)
 	}
 }
 
+/* Every byte of a header name we do not know must be a token character. */
+static bool is_token(const char *p, const char *end)
+{
+	return sip_skip_class(p, end, SIP_CC_TOKEN) == end;
+}
+
+/* The value's first byte: ": value" is the common case, LWS and folds the general one. */
+static inline const char *value_start(const char *p, const char *lf)
+{
+	if (lf - p >= 2 && p[0] == ' ' && p[1] != ' ' && p[1] != '\t' && p[1] != '\r' && p[1] != '\n')
+		return p + 1;
+	return sip_skip_lws(p, lf);
+}
+
 static int parse_headers(struct sip_msg *m, const char **pp, const char *end)
 {
 	const char *p = *pp;
 
 	for (;;) {
-		if (p == end)
+		/* A lone CR at the end may be the first half of the empty line. */
+		if (p == end || (*p == '\r' && end - p == 1))
 			return fail(m, SIP_E_TRUNCATED, p);
 		if (*p == '\n' || (*p == '\r' && end - p >= 2 && p[1] == '\n')) {
 			*pp = p + (*p == '\r' ? 2 : 1);
 			return 0;
 		}
 		const char *name = p;
-		p = sip_skip_class(p, end, SIP_CC_TOKEN);
-		const char *name_end = p;
+		const char *name_end = sip_find_name_end(p, end);
+		p = name_end;
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
 		if (name_end == name || p == end || *p != ':')
 			return fail(m, p == end ? SIP_E_TRUNCATED : SIP_E_HEADER_LINE, p);
+		uint32_t name_len = (uint32_t)(name_end - name);
+		unsigned id = sip_hdr_lookup(name, name_len);
+		if (id == SIP_HDR_OTHER && !is_token(name, name_end))
+			return fail(m, SIP_E_HEADER_LINE, name);
 
 		/* The value runs to the first LF not followed by SP/HT (a fold). */
-		const char *value = p + 1, *lf = value;
+		const char *lf = p + 1;
 		for (;;) {
 			lf = sip_find_lf(lf, end);
 			if (lf == NULL)
@@ -222,16 +248,20 @@ static int parse_headers(struct sip_msg *m, const char **pp, const char *end)
 		}
 		if (m->nhdr == SIP_MAX_HEADERS)
 			return fail(m, SIP_E_TOO_MANY_HEADERS, name);
-		struct sip_header *h = &m->hdr[m->nhdr];
-		h->name = slice_make(name, name_end);
-		value = sip_skip_lws(value, lf);
-		h->value = slice_make(value, sip_rtrim_lws(value, lf));
-		h->id = (uint16_t)sip_hdr_lookup(name, (uint32_t)(name_end - name));
-		m->nhdr++;
-		if (h->id != SIP_HDR_OTHER) {
-			if (m->first[h->id] == 0)
-				m->first[h->id] = m->nhdr;
-			else if (single_valued(h->id))
+		struct sip_header *h = &m->hdr[m->nhdr++];
+		const char *value = value_start(p + 1, lf);
+		const char *value_end = lf;
+		if (value_end > value && value_end[-1] == '\r')
+			value_end--;
+		if (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t'))
+			value_end = sip_rtrim_lws(value, value_end);
+		h->name = (struct e911_slice){ name, name_len };
+		h->value = slice_make(value, value_end);
+		h->id = (uint16_t)id;
+		if (id != SIP_HDR_OTHER) {
+			if (m->first[id] == 0)
+				m->first[id] = m->nhdr;
+			else if (single_valued(id))
 				return fail(m, SIP_E_DUP_HEADER, name);
 			int rc = parse_known_header(m, h);
 			if (rc < 0)

@@ -37,15 +37,40 @@ static void uri_param_seen(void *ctx, struct e911_slice name, struct e911_slice 
 		u->lr = 1;
 }
 
-/* URI parameters ";p[=v]..." in [p, end): no LWS inside a URI (RFC 4475 §3.1.2.8). */
+/* paramchar (RFC 3261 §25.1): any URI byte but the ';' '=' '?' that delimit parameters. */
+static const char *skip_paramchars(const char *p, const char *end)
+{
+	while (p < end && *p != ';' && *p != '=' && *p != '?' && sip_is((unsigned char)*p, SIP_CC_URI))
+		p++;
+	return p;
+}
+
+/*
+ * URI parameters ";p[=v]..." in [p, end). Names and values are paramchars,
+ * which include / : & + $ ( ) [ ] that a header parameter's token does not;
+ * no LWS inside a URI (RFC 4475 §3.1.2.8).
+ */
 static int parse_uri_params(struct sip_uri *u, const char *p, const char *end)
 {
 	u->params = slice_make(p, end);
-	for (const char *q = p; q < end; q++)
-		if (!sip_is((unsigned char)*q, SIP_CC_URI))
+	while (p < end) {
+		if (*p != ';')
 			return SIP_E_URI;
-	const char *stop = sip_parse_params(p, end, uri_param_seen, u);
-	return stop == end ? 0 : SIP_E_URI;
+		const char *name = p + 1;
+		p = skip_paramchars(name, end);
+		if (p == name)
+			return SIP_E_URI;
+		struct e911_slice n = slice_make(name, p), v = { p, 0 };
+		if (p < end && *p == '=') {
+			const char *val = p + 1;
+			p = skip_paramchars(val, end);
+			if (p == val)
+				return SIP_E_URI;
+			v = slice_make(val, p);
+		}
+		uri_param_seen(u, n, v);
+	}
+	return 0;
 }
 
 static int parse_sip(struct sip_uri *u, const char *p, const char *end)

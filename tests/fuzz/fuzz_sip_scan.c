@@ -1,6 +1,7 @@
 /*
- * fuzz_sip_scan - differential fuzzer: the SSE2 line scanner of the parser
- * must find exactly what its scalar twin finds, at every start offset.
+ * fuzz_sip_scan - differential fuzzer: the SSE2 scanners of the parser (end
+ * of line, end of header name) must find exactly what their scalar twins
+ * find, at every start offset.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(buf, data, size);
 	for (size_t start = 0; start <= size && start < 64; start++)
-		if (sip_find_lf_sse2(buf + start, buf + size) != sip_find_lf_scalar(buf + start, buf + size))
+		if (sip_find_lf_sse2(buf + start, buf + size) != sip_find_lf_scalar(buf + start, buf + size) ||
+		    sip_find_name_end_sse2(buf + start, buf + size) !=
+			    sip_find_name_end_scalar(buf + start, buf + size))
 			abort();
 	free(buf);
 #else
