@@ -1,10 +1,10 @@
 /*
  * sip_parse.c - sip_parse(): one pass over a datagram's start line and header
  * section, then the body framing of RFC 3261 §18.3. It splits what a stateless
- * proxy reads on every message (start line, Request-URI, Via, Max-Forwards,
- * CSeq, Call-ID, From/To, Content-Length) and records where every other header
- * line is, for the on-demand helpers. It does not allocate, copy or write to
- * the buffer.
+ * proxy reads on every message (start line, Via, Max-Forwards, CSeq, Call-ID,
+ * Content-Length) and records where every other header line is, for the
+ * on-demand helpers; and it splits, on demand, the Request-URI, From and To.
+ * It does not allocate, copy or write to the buffer.
  */
 #include "e911/sip.h"
 #include "sip_lex.h"
@@ -84,13 +84,38 @@ static int parse_request_line(struct sip_msg *m, const char *p, const char *end)
 			    sip_find_char(version, end, ' ') ? sp : version);
 	}
 	m->ruri_text = slice_make(uri, sp);
-	if (sip_uri_parse(m->ruri_text, &m->ruri) < 0)
+	/* Split on demand (sip_parse_request_uri); here only its shape, scheme ":"
+	 * rest, which refuses "<sip:...>" (RFC 4475 §3.1.2.7). */
+	const char *scheme_end = uri;
+	if (((*uri | 0x20) < 'a' || (*uri | 0x20) > 'z'))
 		return fail(m, SIP_E_REQUEST_URI, uri);
-	/* Headers are not allowed in a Request-URI (RFC 3261 §19.1.1, RFC 4475 §3.1.2.11). */
-	if ((m->ruri.scheme == SIP_SCHEME_SIP || m->ruri.scheme == SIP_SCHEME_SIPS) &&
-	    m->ruri.headers.len > 0)
-		return fail(m, SIP_E_REQUEST_URI, m->ruri.headers.p);
+	while (scheme_end < sp && (sip_is((unsigned char)*scheme_end, SIP_CC_HOST) || *scheme_end == '+'))
+		scheme_end++;
+	if (scheme_end == sp || *scheme_end != ':' || scheme_end + 1 == sp)
+		return fail(m, SIP_E_REQUEST_URI, scheme_end);
 	return 0;
+}
+
+int sip_parse_request_uri(const struct sip_msg *m, struct sip_uri *uri)
+{
+	if (m->kind != SIP_REQUEST || sip_uri_parse(m->ruri_text, uri) < 0)
+		return SIP_E_REQUEST_URI;
+	/* Headers are not allowed in a Request-URI (RFC 3261 §19.1.1, RFC 4475 §3.1.2.11). */
+	if ((uri->scheme == SIP_SCHEME_SIP || uri->scheme == SIP_SCHEME_SIPS) && uri->headers.len > 0)
+		return SIP_E_REQUEST_URI;
+	return 0;
+}
+
+int sip_parse_from(const struct sip_msg *m, struct sip_name_addr *from)
+{
+	const struct sip_header *h = sip_hdr_first(m, SIP_HDR_FROM);
+	return h && sip_name_addr_parse(h->value, from) == 0 ? 0 : SIP_E_FROM;
+}
+
+int sip_parse_to(const struct sip_msg *m, struct sip_name_addr *to)
+{
+	const struct sip_header *h = sip_hdr_first(m, SIP_HDR_TO);
+	return h && sip_name_addr_parse(h->value, to) == 0 ? 0 : SIP_E_TO;
 }
 
 static int parse_start_line(struct sip_msg *m, const char **pp, const char *end)
@@ -157,10 +182,6 @@ static int parse_known_header(struct sip_msg *m, struct sip_header *h)
 			return rc;
 		m->nvia = (uint16_t)(m->nvia + rc);
 		return 0;
-	case SIP_HDR_FROM:
-		return sip_name_addr_parse(h->value, &m->from) < 0 ? SIP_E_FROM : 0;
-	case SIP_HDR_TO:
-		return sip_name_addr_parse(h->value, &m->to) < 0 ? SIP_E_TO : 0;
 	case SIP_HDR_CALL_ID:
 		return parse_call_id(m, h->value);
 	case SIP_HDR_CSEQ:

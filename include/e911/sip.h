@@ -6,11 +6,14 @@
  * sip_parse() reads one datagram in place. It never allocates, never copies
  * and never writes into the buffer; every field it returns is a slice into
  * the caller's bytes. Eagerly, on every message, it splits what a stateless
- * proxy needs on every message: the start line (and the Request-URI), every
- * header line (name, id, value), every Via entry, Max-Forwards, CSeq, Call-ID,
- * From/To (URI and tag: the branch is computed from them), Content-Length and
- * the body. Everything else is located by that one scan (sip_msg.first[]) and
- * split on demand by the sip_*_parse() helpers below.
+ * proxy needs on every message: the start line, every header line (name, id,
+ * value), every Via entry, Max-Forwards, CSeq, Call-ID, Content-Length and the
+ * body. Everything else is located by that one scan (sip_msg.first[]) and
+ * split on demand by the helpers below: the Request-URI, From and To with
+ * sip_parse_request_uri/sip_parse_from/sip_parse_to, the rest with the
+ * sip_*_parse() helpers. A proxy checks only the components it uses and
+ * forwards the others untouched (RFC 3261 §16.3), so a malformed To does not
+ * make sip_parse() fail; sip_parse_to() does.
  *
  * Header values keep their line folding: a value slice may contain CRLF
  * followed by SP/HT, which every helper here treats as linear white space.
@@ -264,8 +267,7 @@ struct sip_msg {
 	uint8_t method; /* enum sip_method of a request */
 	uint16_t status_code;
 	struct e911_slice method_name;
-	struct e911_slice ruri_text;
-	struct sip_uri ruri; /* the Request-URI, split */
+	struct e911_slice ruri_text; /* the Request-URI; split it with sip_parse_request_uri() */
 	struct e911_slice reason;
 
 	uint16_t nhdr;
@@ -278,8 +280,6 @@ struct sip_msg {
 	struct e911_slice cseq_method_name;
 	int16_t max_forwards; /* -1 when absent */
 	int32_t content_length; /* -1 when absent */
-	struct sip_name_addr from;
-	struct sip_name_addr to;
 	struct e911_slice body;
 
 	struct sip_header hdr[SIP_MAX_HEADERS];
@@ -300,9 +300,26 @@ struct sip_msg {
  *         SIP_E_HEADER_LINE, SIP_E_TOO_MANY_HEADERS, SIP_E_DUP_HEADER,
  *         SIP_E_MISSING_HEADER, SIP_E_VIA, SIP_E_TOO_MANY_VIAS,
  *         SIP_E_MAX_FORWARDS, SIP_E_CSEQ, SIP_E_CSEQ_METHOD, SIP_E_CALL_ID,
- *         SIP_E_FROM, SIP_E_TO, SIP_E_CONTENT_LENGTH, SIP_E_BODY_TRUNCATED.
+ *         SIP_E_CONTENT_LENGTH, SIP_E_BODY_TRUNCATED.
+ *         SIP_E_REQUEST_URI here means a Request-URI with LWS inside or
+ *         without a scheme; its parts are checked by sip_parse_request_uri().
  */
 int sip_parse(const char *buf, uint32_t len, struct sip_msg *msg);
+
+/**
+ * Split the Request-URI of a parsed request. Besides sip_uri_parse(), a
+ * sip/sips Request-URI must not carry headers (RFC 3261 §19.1.1; RFC 4475
+ * §3.1.2.11).
+ * @return 0, or SIP_E_REQUEST_URI (also for a response).
+ */
+int sip_parse_request_uri(const struct sip_msg *msg, struct sip_uri *uri);
+
+/**
+ * Split the From / To header of a parsed message (display name, URI, tag).
+ * @return 0, or SIP_E_FROM / SIP_E_TO.
+ */
+int sip_parse_from(const struct sip_msg *msg, struct sip_name_addr *from);
+int sip_parse_to(const struct sip_msg *msg, struct sip_name_addr *to);
 
 /** The first header line with this id, or NULL. */
 static inline const struct sip_header *sip_hdr_first(const struct sip_msg *msg, enum sip_hdr_id id)

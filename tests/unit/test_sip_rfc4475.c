@@ -39,7 +39,11 @@ static const struct {
 	  "does not register), so the line is forwarded unchanged; a registrar would reject it" },
 };
 
-/* The reason each invalid message is rejected with, and where err_off points. */
+/*
+ * The reason each invalid message is rejected with, and where err_off points
+ * (for quotbal, escruri and baddn the split of To, the Request-URI or From
+ * rejects it, and there is no offset).
+ */
 static const struct {
 	const char *name;
 	int status;
@@ -60,7 +64,8 @@ static const struct {
 	{ "insuf", SIP_E_MISSING_HEADER, "v=0" },                /* no Call-ID, From, To */
 	{ "lwsstart", SIP_E_START_LINE, " sip:" },               /* two SP after the method */
 	{ "trws", SIP_E_START_LINE, "  \r\n" },                  /* two SP after the version */
-	{ "baddn", SIP_E_FROM, "Bell, Alexander" },              /* unquoted comma */
+	{ "baddn", SIP_E_TRUNCATED, "" },                        /* as archived: no empty line (its
+	                                                            display name: see below) */
 	{ "bigcode", SIP_E_STATUS_CODE, "4294967301" },          /* status beyond 699 and 2^32 */
 	{ "multi01", SIP_E_DUP_HEADER, "CSeq: 59 INVITE" },     /* first repeated field */
 	{ "mcl01", SIP_E_DUP_HEADER, "Content-Length: 5" },     /* two Content-Length */
@@ -115,6 +120,29 @@ static void test_the_index_holds_the_whole_rfc(void **state)
 	}
 }
 
+/*
+ * The verdict of a proxy: sip_parse(), then the splits it makes of every
+ * request it forwards (Request-URI, From, To; RFC 3261 §16.3 leaves the
+ * other components alone). *on_demand says the error came from a split, which
+ * has no err_off.
+ */
+static int proxy_verdict(const struct sip_msg *m, int rc, bool *on_demand)
+{
+	struct sip_uri uri;
+	struct sip_name_addr na;
+	int split;
+
+	*on_demand = false;
+	if (rc < 0)
+		return rc;
+	if ((m->kind == SIP_REQUEST && (split = sip_parse_request_uri(m, &uri)) < 0) ||
+	    (split = sip_parse_from(m, &na)) < 0 || (split = sip_parse_to(m, &na)) < 0) {
+		*on_demand = true;
+		return split;
+	}
+	return rc;
+}
+
 static void test_every_message_gets_its_verdict(void **state)
 {
 	struct sip_msg m;
@@ -124,7 +152,8 @@ static void test_every_message_gets_its_verdict(void **state)
 		skip();
 	for (unsigned i = 0; i < corpus.n; i++) {
 		const struct rfc4475_msg *msg = &corpus.msg[i];
-		int rc = tu_parse(msg->data, msg->len, &m);
+		bool on_demand;
+		int rc = proxy_verdict(&m, tu_parse(msg->data, msg->len, &m), &on_demand);
 		const char *dev = deviation_of(msg->name);
 		bool want_ok = dev ? strcmp(dev, "accepted") == 0 : strcmp(msg->expected, "valid") == 0;
 		char got[32];
@@ -146,6 +175,8 @@ static void test_every_message_gets_its_verdict(void **state)
 				continue;
 			listed = true;
 			tu_check_status(rc, reasons[k].status, msg->name, __FILE__, __LINE__);
+			if (on_demand)
+				continue; /* a split has no err_off */
 			size_t n = strlen(reasons[k].at);
 			assert_true(m.err_off + n <= m.len);
 			if (memcmp(m.buf + m.err_off, reasons[k].at, n) != 0) {
@@ -174,7 +205,9 @@ static void test_baddn_is_rejected_for_its_display_name_alone(void **state)
 	assert_true(msg->len + 2 <= sizeof(buf));
 	memcpy(buf, msg->data, msg->len);
 	memcpy(buf + msg->len, "\r\n", 2);
-	assert_status(tu_parse(buf, msg->len + 2, &m), SIP_E_FROM);
+	assert_true(tu_parse(buf, msg->len + 2, &m) > 0);
+	struct sip_name_addr from;
+	assert_status(sip_parse_from(&m, &from), SIP_E_FROM);
 }
 
 static void test_every_prefix_of_every_message_is_safe(void **state)

@@ -300,7 +300,9 @@ static void test_request_uri_digits_of_the_sample_invites(void **state)
 			continue;
 		}
 		assert_true(tu_parse(data, len, &m) > 0);
-		int n = sip_uri_dialled_digits(&m.ruri, out, SIP_MAX_DIGITS);
+		struct sip_uri ruri;
+		assert_status(sip_parse_request_uri(&m, &ruri), 0);
+		int n = sip_uri_dialled_digits(&ruri, out, SIP_MAX_DIGITS);
 		if (rows[i].want == NULL) {
 			assert_status(n, SIP_E_NOT_A_NUMBER);
 		} else {

@@ -288,10 +288,15 @@ void tu_check_msg(const struct sip_msg *m, const char *file, int line)
 	WITHIN(o, m->reason);
 	WITHIN(o, m->call_id);
 	WITHIN(o, m->cseq_method_name);
-	if (m->kind == SIP_REQUEST)
-		check_uri(o, &m->ruri);
-	check_name_addr(o, &m->from, true);
-	check_name_addr(o, &m->to, true);
+	/* The on-demand splits: when they succeed, every slice lies inside the datagram. */
+	struct sip_uri ruri;
+	struct sip_name_addr na;
+	if (m->kind == SIP_REQUEST && sip_parse_request_uri(m, &ruri) == 0)
+		check_uri(o, &ruri);
+	if (sip_parse_from(m, &na) == 0)
+		check_name_addr(o, &na, true);
+	if (sip_parse_to(m, &na) == 0)
+		check_name_addr(o, &na, true);
 	if (m->nhdr > SIP_MAX_HEADERS || m->nvia > SIP_MAX_VIAS || m->nvia == 0)
 		_fail(file, line);
 	for (unsigned i = 0; i < m->nvia; i++)
@@ -332,4 +337,17 @@ void tu_check_rows(const struct tu_row *rows, size_t n, const char *file, int li
 			_fail(file, line);
 		}
 	}
+}
+
+struct tu_split tu_split_msg(const struct sip_msg *m, const char *file, int line)
+{
+	struct tu_split v;
+
+	memset(&v, 0, sizeof(v));
+	if ((m->kind == SIP_REQUEST && sip_parse_request_uri(m, &v.ruri) != 0) ||
+	    sip_parse_from(m, &v.from) != 0 || sip_parse_to(m, &v.to) != 0) {
+		print_error("Request-URI, From or To does not split\n");
+		_fail(file, line);
+	}
+	return v;
 }

@@ -104,4 +104,15 @@ void tu_check_status(int got, int want, const char *expr, const char *file, int 
 /* Human-readable status: "E_VIA" for a negative one, "len 123" for a length. */
 const char *tu_status(int rc, char buf[32]);
 
+/* The parts a proxy splits on demand: Request-URI (requests), From, To. */
+struct tu_split {
+	struct sip_uri ruri;
+	struct sip_name_addr from;
+	struct sip_name_addr to;
+};
+
+/* Split them; fail the test unless every one splits. */
+struct tu_split tu_split_msg(const struct sip_msg *m, const char *file, int line);
+#define split_msg(m) tu_split_msg((m), __FILE__, __LINE__)
+
 #endif /* E911_TEST_UTIL_H */

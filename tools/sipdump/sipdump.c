@@ -77,13 +77,18 @@ static void print_ok(struct field_writer *w, const struct sip_msg *m)
 
 	field_str(w, "status", "ok", 2);
 	if (m->kind == SIP_REQUEST) {
+		struct sip_uri ruri;
 		field_slice(w, "method", m->method_name);
 		field_slice(w, "ruri", m->ruri_text);
-		int n = sip_uri_dialled_digits(&m->ruri, digits, sizeof(digits));
+		int n = sip_parse_request_uri(m, &ruri) == 0
+				? sip_uri_dialled_digits(&ruri, digits, sizeof(digits))
+				: SIP_E_REQUEST_URI;
 		if (n > 0)
 			field_str(w, "digits", digits, (uint32_t)n);
-		else if (m->ruri.scheme == SIP_SCHEME_URN)
-			field_slice(w, "urn", m->ruri.urn_nss);
+		else if (n == SIP_E_REQUEST_URI)
+			field_str(w, "ruri_error", "malformed", 9);
+		else if (ruri.scheme == SIP_SCHEME_URN)
+			field_slice(w, "urn", ruri.urn_nss);
 	} else {
 		field_num(w, "code", m->status_code);
 	}
