@@ -8,15 +8,31 @@ cd "$(dirname "$0")/.."
 build=$1 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_sip_scan fuzz_dialmatch)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_sip_scan fuzz_dialmatch fuzz_policy_config fuzz_policy_uri)
+
+# Seeds: what each target reads in real life.
+seed_corpus() {
+  case "$1" in
+    fuzz_policy_config)
+      find examples tests/data/policy -name '*.xml' -exec cp {} "$2/" \; ;;
+    fuzz_policy_uri)
+      printf '%s' 'sip:Alice@Example.COM;transport=udp' >"$2/sip"
+      printf '%s' 'tel:+1-425-555-0100;ext=12;phone-context=+1' >"$2/tel"
+      printf '%s' 'sips:911@pbx.example.com;user=phone' >"$2/phone" ;;
+    fuzz_dialmatch)
+      printf '%s' 911 >"$2/911"; printf '%s' 'urn:service:sos.fire' >"$2/sos" ;;
+    *)
+      cp tests/data/sip/*.sip tests/data/rfc4475/*.sip "$2/"
+      if [ -d ../shared/corpus/rfc4475 ]; then cp ../shared/corpus/rfc4475/*.sip "$2/"; fi ;;
+  esac
+}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p fuzz-artifacts
 for t in "${targets[@]}"; do
   mkdir -p "$work/$t"
-  cp tests/data/sip/*.sip tests/data/rfc4475/*.sip "$work/$t/"
-  [ -d ../shared/corpus/rfc4475 ] && cp ../shared/corpus/rfc4475/*.sip "$work/$t/"
+  seed_corpus "$t" "$work/$t"
   echo "-- $t: ${seconds}s"
   rc=0
   "$build/tests/fuzz/$t" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \

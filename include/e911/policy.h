@@ -188,6 +188,9 @@ void policy_errors_free(struct policy_errors *errs);
  * @param cfg   receives the configuration on success, NULL otherwise
  * @param errs  initialised here; receives every error found (free it with
  *              policy_errors_free() whatever the result)
+ * Uses no global state of its own and no libxml2 global handler, so loads may
+ * run in several threads once libxml2 is initialised (the first load, or
+ * xmlInitParser(), from the main thread before the others start).
  * @return 0 on success;
  *         -EINVAL: the document is not a valid configuration (errs says why);
  *         -EFBIG: len is more than E911_CONFIG_MAX_BYTES;
@@ -227,9 +230,12 @@ int policy_config_write(const struct e911_config *cfg, char **out, size_t *len);
  * Persist a configuration atomically: write it, check that it loads back
  * equal, write PATH.tmp, fsync it, rename it over PATH and fsync the
  * directory. A crash leaves the old file or the new one, never a mix.
- * @return 0; -EINVAL, -ENOMEM as policy_config_write(); -EIO: the document
- *         did not load back equal (a bug, nothing written); or the negative
- *         errno of open/write/fsync/rename.
+ * Nothing is written unless the document loads back equal. One writer per
+ * path at a time (PATH.tmp is shared).
+ * @return 0; -EINVAL, -ENOMEM as policy_config_write(); -EINVAL also when the
+ *         document does not load (the configuration breaks a rule the loader
+ *         checks, e.g. two sites of one name); -EIO: it loads but not equal
+ *         (a bug); or the negative errno of open/write/fsync/rename.
  */
 int policy_config_save(const struct e911_config *cfg, const char *path);
 

@@ -6,5 +6,6 @@
 #define E911_BENCH_H
 
 int bench_parse(int argc, char **argv);
+int bench_classify(int argc, char **argv);
 
 #endif /* E911_BENCH_H */

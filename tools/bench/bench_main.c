@@ -14,6 +14,7 @@ static const struct {
 	const char *usage;
 } subcommands[] = {
 	{ "parse", bench_parse, "parse FILE...   sip_parse() per message (and libosip2's, when built with it)" },
+	{ "classify", bench_classify, "classify        snapshot_classify() over a carrier-sized policy set; build + publish" },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,136 @@
+/*
+ * snapshot_tables.c - one worker's lookup tables of a snapshot, in DPDK
+ * memory: the IPv4 and IPv6 site LPMs (next hop = site index) and the user
+ * hash (64-bit key of the normalised identity -> user index; the classifier
+ * checks the identity itself, so a key collision cannot pick a wrong user).
+ * Built off the fast path, once per worker, so each worker reads only its
+ * own copy.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_lpm.h>
+#include <rte_lpm6.h>
+
+#include "snapshot_internal.h"
+
+/* DPDK objects need process-unique names. */
+static atomic_uint_fast64_t table_serial;
+
+static void table_name(char *buf, size_t len, const char *kind)
+{
+	snprintf(buf, len, "e911%s%" PRIuFAST64, kind, atomic_fetch_add(&table_serial, 1));
+}
+
+static uint32_t count_subnets(const struct e911_config *cfg, uint8_t family)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < cfg->site_count; i++)
+		for (uint32_t k = 0; k < cfg->sites[i].subnet_count; k++)
+			n += cfg->sites[i].subnets[k].family == family;
+	return n;
+}
+
+static int build_lpms(struct snapshot_worker *w, const struct e911_config *cfg, char *err,
+		      size_t errlen)
+{
+	char name[RTE_HASH_NAMESIZE];
+	uint32_t n4 = count_subnets(cfg, E911_IPV4), n6 = count_subnets(cfg, E911_IPV6);
+	/* Every prefix longer than /24 may need its own tbl8 group. */
+	struct rte_lpm_config c4 = { .max_rules = n4 + 1, .number_tbl8s = n4 + 1 };
+	struct rte_lpm6_config c6 = { .max_rules = n6 + 1, .number_tbl8s = 16 * (n6 + 1) };
+
+	table_name(name, sizeof(name), "l4_");
+	w->lpm4 = rte_lpm_create(name, SOCKET_ID_ANY, &c4);
+	table_name(name, sizeof(name), "l6_");
+	w->lpm6 = rte_lpm6_create(name, SOCKET_ID_ANY, &c6);
+	if (w->lpm4 == NULL || w->lpm6 == NULL) {
+		snprintf(err, errlen, "cannot allocate the site LPM tables (%u IPv4, %u IPv6 subnets): %s",
+			 n4, n6, rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < cfg->site_count; i++) {
+		const struct e911_site *site = &cfg->sites[i];
+		for (uint32_t k = 0; k < site->subnet_count; k++) {
+			const struct e911_subnet *sn = &site->subnets[k];
+			int rc;
+			if (sn->family == E911_IPV4) {
+				uint32_t ip = (uint32_t)sn->address[0] << 24 | (uint32_t)sn->address[1] << 16 |
+					      (uint32_t)sn->address[2] << 8 | sn->address[3];
+				rc = rte_lpm_add(w->lpm4, ip, sn->prefix_len, i);
+			} else {
+				rc = rte_lpm6_add(w->lpm6, sn->address, sn->prefix_len, i);
+			}
+			if (rc < 0) {
+				snprintf(err, errlen, "cannot add a subnet of site '%s' to its LPM table: %s",
+					 site->name, strerror(-rc));
+				return -ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+static int build_users(struct snapshot_worker *w, const struct e911_config *cfg, char *err,
+		       size_t errlen)
+{
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters p = {
+		.name = name,
+		.entries = cfg->user_count < 8 ? 8 : cfg->user_count,
+		.key_len = sizeof(uint64_t),
+		.socket_id = SOCKET_ID_ANY,
+	};
+
+	table_name(name, sizeof(name), "u_");
+	w->users = rte_hash_create(&p);
+	if (w->users == NULL) {
+		snprintf(err, errlen, "cannot allocate the user table (%u users): %s", cfg->user_count,
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < cfg->user_count; i++) {
+		const char *uri = cfg->users[i].uri;
+		uint64_t key = snapshot_identity_key(uri, (uint32_t)strlen(uri));
+		void *other;
+		if (rte_hash_lookup_data(w->users, &key, &other) >= 0) {
+			snprintf(err, errlen, "users '%s' and '%s' have the same table key; rename one",
+				 cfg->users[(uintptr_t)other].uri, uri);
+			return -EINVAL;
+		}
+		if (rte_hash_add_key_data(w->users, &key, (void *)(uintptr_t)i) < 0) {
+			snprintf(err, errlen, "cannot add user '%s' to the user table", uri);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int snapshot_tables_build(struct e911_snapshot *s, unsigned worker, char *err, size_t errlen)
+{
+	struct snapshot_worker *w = &s->workers[worker];
+	int rc;
+
+	if ((rc = build_lpms(w, s->cfg, err, errlen)) < 0 || (rc = build_users(w, s->cfg, err, errlen)) < 0)
+		return rc;
+	w->scratch = dialmatch_scratch_new(s->dial);
+	if (w->scratch == NULL) {
+		snprintf(err, errlen, "cannot allocate a Hyperscan scratch");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void snapshot_tables_free(struct snapshot_worker *w)
+{
+	rte_lpm_free(w->lpm4);
+	rte_lpm6_free(w->lpm6);
+	rte_hash_free(w->users);
+	dialmatch_scratch_free(w->scratch);
+	memset(w, 0, sizeof(*w));
+}
