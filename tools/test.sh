@@ -3,7 +3,9 @@
 #   1. the unit tests (cmocka) in the normal build,
 #   2. again with the scalar twin of the SIMD scanner,
 #   3. again under AddressSanitizer + UndefinedBehaviorSanitizer,
-#   4. each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus.
+#   4. the multi-threaded suite (policy snapshots swapped under classifying
+#      threads) under ThreadSanitizer,
+#   5. each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus.
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,10 @@ run_unit_tests() {
 run_unit_tests build
 run_unit_tests build-scalar -Dsimd=scalar
 run_unit_tests build-asan -Db_sanitize=address,undefined -Db_lundef=false
+
+echo "== unit tests: build-tsan (suite policy)"
+tools/build.sh build-tsan -Db_sanitize=thread -Db_lundef=false
+TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --suite policy --print-errorlogs --verbose
 
 echo "== fuzzing: ${fuzz_seconds}s per target"
 CC=clang tools/build.sh build-fuzz -Dfuzz=true -Dtests=false \
