@@ -74,6 +74,8 @@ static int load_strings(struct dialmatch *db, const char *const *digits, uint32_
 		strcpy(db->sorted[i].digits, digits[i]);
 		db->sorted[i].len = (uint8_t)strlen(digits[i]);
 		db->sorted[i].id = i;
+		if (db->sorted[i].len > db->longest)
+			db->longest = db->sorted[i].len;
 	}
 	qsort(db->sorted, n, sizeof(*db->sorted), cmp_entry);
 	for (uint32_t i = 1; i < n; i++)

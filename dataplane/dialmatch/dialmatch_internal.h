@@ -20,6 +20,7 @@ struct dialmatch_entry {
 struct dialmatch {
 	hs_database_t *hs;
 	uint32_t n;
+	uint32_t longest; /* length of the longest digit string */
 	char (*by_id)[DIALMATCH_MAX_DIGITS + 1]; /* id -> string */
 	struct dialmatch_entry *sorted;           /* for the exact fallback */
 };

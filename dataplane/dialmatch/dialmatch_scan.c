@@ -71,6 +71,15 @@ uint32_t dialmatch_scan(const struct dialmatch *db, struct dialmatch_scratch *s,
 			uint32_t len, int *scan_failed)
 {
 	uint32_t id = DIALMATCH_NONE;
+
+	/*
+	 * Most calls are not emergency calls, and most of those dial more digits
+	 * than any emergency string has: no scan can match them. A urn: text is
+	 * always scanned.
+	 */
+	*scan_failed = 0;
+	if (len > db->longest && (len == 0 || (text[0] | 0x20) != 'u'))
+		return DIALMATCH_NONE;
 	hs_error_t rc = hs_scan(db->hs, text, len, 0, s->hs, on_match, &id);
 
 	*scan_failed = rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED;

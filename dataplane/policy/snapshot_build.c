@@ -22,7 +22,7 @@ struct string_set {
 
 static uint32_t string_hash(const char *s)
 {
-	return (uint32_t)snapshot_identity_key(s, (uint32_t)strlen(s));
+	return (uint32_t)snapshot_identity_key(s, (uint32_t)strlen(s)).h[0];
 }
 
 static int string_set_init(struct string_set *set, uint32_t capacity)

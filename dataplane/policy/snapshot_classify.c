@@ -30,8 +30,7 @@ static uint32_t site_of(const struct snapshot_worker *w, const struct classify_q
 	return SNAPSHOT_NONE;
 }
 
-static uint32_t user_policy(const struct e911_snapshot *s, const struct snapshot_worker *w,
-			    struct e911_slice identity)
+static uint32_t user_policy(const struct snapshot_worker *w, struct e911_slice identity)
 {
 	char norm[IDENTITY_MAX];
 	void *data;
@@ -41,14 +40,10 @@ static uint32_t user_policy(const struct e911_snapshot *s, const struct snapshot
 	int len = policy_uri_normalise(identity.p, identity.len, norm, sizeof(norm));
 	if (len <= 0)
 		return SNAPSHOT_NONE;
-	uint64_t key = snapshot_identity_key(norm, (uint32_t)len);
+	struct snapshot_identity_key key = snapshot_identity_key(norm, (uint32_t)len);
 	if (rte_hash_lookup_data(w->users, &key, &data) < 0)
 		return SNAPSHOT_NONE;
-	const struct e911_user *u = &s->cfg->users[(uintptr_t)data];
-	/* The key is a hash: make sure it is this user. */
-	if (strncmp(u->uri, norm, (size_t)len) != 0 || u->uri[len] != '\0')
-		return SNAPSHOT_NONE;
-	return u->policy;
+	return (uint32_t)(uintptr_t)data; /* user << 32 | policy */
 }
 
 static uint32_t tag_policy(const struct e911_snapshot *s, struct e911_slice tag)
@@ -122,7 +117,7 @@ int snapshot_classify(const struct e911_snapshot *s, unsigned worker,
 	if (r->site != SNAPSHOT_NONE) {
 		policy = cfg->sites[r->site].policy;
 		r->scope = CLASSIFY_SCOPE_SITE;
-	} else if ((policy = user_policy(s, w, q->identity)) != SNAPSHOT_NONE) {
+	} else if ((policy = user_policy(w, q->identity)) != SNAPSHOT_NONE) {
 		r->scope = CLASSIFY_SCOPE_USER;
 	} else if ((policy = tag_policy(s, q->policy_tag)) != SNAPSHOT_NONE) {
 		r->scope = CLASSIFY_SCOPE_TAG;

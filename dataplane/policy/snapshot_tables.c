@@ -1,8 +1,8 @@
 /*
  * snapshot_tables.c - one worker's lookup tables of a snapshot, in DPDK
  * memory: the IPv4 and IPv6 site LPMs (next hop = site index) and the user
- * hash (64-bit key of the normalised identity -> user index; the classifier
- * checks the identity itself, so a key collision cannot pick a wrong user).
+ * hash (128-bit key of the normalised identity -> user index << 32 | its
+ * policy index, so that a lookup needs no other memory).
  * Built off the fast path, once per worker, so each worker reads only its
  * own copy.
  */
@@ -83,7 +83,7 @@ static int build_users(struct snapshot_worker *w, const struct e911_config *cfg,
 	struct rte_hash_parameters p = {
 		.name = name,
 		.entries = cfg->user_count < 8 ? 8 : cfg->user_count,
-		.key_len = sizeof(uint64_t),
+		.key_len = sizeof(struct snapshot_identity_key),
 		.socket_id = SOCKET_ID_ANY,
 	};
 
@@ -96,14 +96,16 @@ static int build_users(struct snapshot_worker *w, const struct e911_config *cfg,
 	}
 	for (uint32_t i = 0; i < cfg->user_count; i++) {
 		const char *uri = cfg->users[i].uri;
-		uint64_t key = snapshot_identity_key(uri, (uint32_t)strlen(uri));
+		struct snapshot_identity_key key = snapshot_identity_key(uri, (uint32_t)strlen(uri));
 		void *other;
 		if (rte_hash_lookup_data(w->users, &key, &other) >= 0) {
 			snprintf(err, errlen, "users '%s' and '%s' have the same table key; rename one",
-				 cfg->users[(uintptr_t)other].uri, uri);
+				 cfg->users[(uintptr_t)other >> 32].uri, uri);
 			return -EINVAL;
 		}
-		if (rte_hash_add_key_data(w->users, &key, (void *)(uintptr_t)i) < 0) {
+		/* The user (for messages) and its policy (for the classifier) in one word. */
+		uintptr_t data = (uintptr_t)i << 32 | cfg->users[i].policy;
+		if (rte_hash_add_key_data(w->users, &key, (void *)data) < 0) {
 			snprintf(err, errlen, "cannot add user '%s' to the user table", uri);
 			return -ENOMEM;
 		}
