@@ -27,12 +27,31 @@ static void table_name(char *buf, size_t len, const char *kind)
 	snprintf(buf, len, "e911%s%" PRIuFAST64, kind, atomic_fetch_add(&table_serial, 1));
 }
 
-static uint32_t count_subnets(const struct e911_config *cfg, uint8_t family)
+/*
+ * Rules and tbl8 groups the LPM tables need. rte_lpm resolves 24 bits in
+ * its first table and 8 per tbl8 group: a longer IPv4 prefix needs one
+ * group. rte_lpm6 resolves 24 bits first, then 8 per group: a /48 needs up
+ * to 3, a /64 up to 5. Counting them keeps the tables (allocated, and
+ * zeroed again on free, for each worker) no larger than the configuration.
+ */
+struct lpm_needs {
+	uint32_t rules4, tbl8s4, rules6, tbl8s6;
+};
+
+static struct lpm_needs lpm_needs(const struct e911_config *cfg)
 {
-	uint32_t n = 0;
+	struct lpm_needs n = { 0 };
 	for (uint32_t i = 0; i < cfg->site_count; i++)
-		for (uint32_t k = 0; k < cfg->sites[i].subnet_count; k++)
-			n += cfg->sites[i].subnets[k].family == family;
+		for (uint32_t k = 0; k < cfg->sites[i].subnet_count; k++) {
+			const struct e911_subnet *sn = &cfg->sites[i].subnets[k];
+			if (sn->family == E911_IPV4) {
+				n.rules4++;
+				n.tbl8s4 += sn->prefix_len > 24;
+			} else {
+				n.rules6++;
+				n.tbl8s6 += sn->prefix_len > 24 ? (sn->prefix_len - 24 + 7) / 8 : 0;
+			}
+		}
 	return n;
 }
 
@@ -40,10 +59,9 @@ static int build_lpms(struct snapshot_worker *w, const struct e911_config *cfg, 
 		      size_t errlen)
 {
 	char name[RTE_HASH_NAMESIZE];
-	uint32_t n4 = count_subnets(cfg, E911_IPV4), n6 = count_subnets(cfg, E911_IPV6);
-	/* Every prefix longer than /24 may need its own tbl8 group. */
-	struct rte_lpm_config c4 = { .max_rules = n4 + 1, .number_tbl8s = n4 + 1 };
-	struct rte_lpm6_config c6 = { .max_rules = n6 + 1, .number_tbl8s = 16 * (n6 + 1) };
+	struct lpm_needs need = lpm_needs(cfg);
+	struct rte_lpm_config c4 = { .max_rules = need.rules4 + 1, .number_tbl8s = need.tbl8s4 + 1 };
+	struct rte_lpm6_config c6 = { .max_rules = need.rules6 + 1, .number_tbl8s = need.tbl8s6 + 1 };
 
 	table_name(name, sizeof(name), "l4_");
 	w->lpm4 = rte_lpm_create(name, SOCKET_ID_ANY, &c4);
@@ -51,7 +69,7 @@ static int build_lpms(struct snapshot_worker *w, const struct e911_config *cfg, 
 	w->lpm6 = rte_lpm6_create(name, SOCKET_ID_ANY, &c6);
 	if (w->lpm4 == NULL || w->lpm6 == NULL) {
 		snprintf(err, errlen, "cannot allocate the site LPM tables (%u IPv4, %u IPv6 subnets): %s",
-			 n4, n6, rte_strerror(rte_errno));
+			 need.rules4, need.rules6, rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
 	for (uint32_t i = 0; i < cfg->site_count; i++) {
