@@ -12,7 +12,7 @@ static void tag_seen(void *ctx, struct e911_slice name, struct e911_slice value)
 {
 	struct sip_name_addr *na = ctx;
 
-	if (slice_caseeq(name, SLICE_LIT("tag")) && na->tag.len == 0)
+	if (SIP_TOKEN_IS(name, "tag") && na->tag.len == 0)
 		na->tag = value;
 }
 

@@ -46,23 +46,6 @@ const char *sip_skip_quoted(const char *p, const char *end)
 	return NULL;
 }
 
-const char *sip_parse_uint(const char *p, const char *end, unsigned max_digits, uint64_t *val)
-{
-	const char *start = p;
-	uint64_t v = 0;
-
-	/* Leading zeros are legal ("0068", RFC 4475 §3.1.1.1) and do not count. */
-	while (p < end && *p == '0')
-		p++;
-	const char *significant = p;
-	for (; p < end && (unsigned)(*p - '0') < 10; p++)
-		v = v * 10 + (uint64_t)(*p - '0'); /* wraps harmlessly: too many digits is refused below */
-	if (p == start || (unsigned long)(p - significant) > max_digits)
-		return NULL;
-	*val = v;
-	return p;
-}
-
 const char *sip_parse_params(const char *p, const char *end, sip_param_cb seen, void *ctx)
 {
 	p = sip_skip_lws(p, end);
@@ -90,29 +73,6 @@ const char *sip_parse_params(const char *p, const char *end, sip_param_cb seen, 
 	return p;
 }
 
-/*
- * IPv4 by shape: four runs of one to three digits joined by dots. A hostname
- * cannot look like that (its top label starts with a letter, RFC 3261 §25.1);
- * octet values are checked where the address is converted, not here.
- */
-static bool is_ipv4(const char *p, const char *end)
-{
-	unsigned dots = 0, run = 0;
-
-	for (; p < end; p++) {
-		if ((unsigned)(*p - '0') < 10) {
-			if (++run > 3)
-				return false;
-		} else if (*p == '.' && run > 0 && dots < 3) {
-			dots++;
-			run = 0;
-		} else {
-			return false;
-		}
-	}
-	return dots == 3 && run > 0;
-}
-
 const char *sip_scan_host(const char *p, const char *end, uint8_t *kind)
 {
 	if (p < end && *p == '[') {
@@ -125,9 +85,27 @@ const char *sip_scan_host(const char *p, const char *end, uint8_t *kind)
 		*kind = SIP_HOST_IPV6;
 		return q + 1;
 	}
-	const char *q = sip_skip_class(p, end, SIP_CC_HOST);
+	/*
+	 * hostname or IPv4 in one pass. IPv4 by shape: four runs of one to three
+	 * digits joined by dots; a hostname cannot look like that (its top label
+	 * starts with a letter, RFC 3261 §25.1). Octet values are checked where
+	 * the address is converted, not here.
+	 */
+	const char *q = p;
+	unsigned dots = 0, run = 0;
+	bool ipv4 = true;
+	for (; q < end && sip_is((unsigned char)*q, SIP_CC_HOST); q++) {
+		if ((unsigned)(*q - '0') < 10) {
+			ipv4 = ipv4 && ++run <= 3;
+		} else if (*q == '.' && run > 0 && dots < 3) {
+			dots++;
+			run = 0;
+		} else {
+			ipv4 = false;
+		}
+	}
 	if (q == p)
 		return NULL;
-	*kind = is_ipv4(p, q) ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+	*kind = ipv4 && dots == 3 && run > 0 ? SIP_HOST_IPV4 : SIP_HOST_NAME;
 	return q;
 }

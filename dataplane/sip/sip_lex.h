@@ -64,6 +64,22 @@ static inline const char *sip_skip_class(const char *p, const char *end, unsigne
 	return p;
 }
 
+/*
+ * A token equals a lower-case literal, ignoring ASCII case. OR-ing 0x20
+ * folds exactly the letters among token characters, the only bytes a
+ * parameter or header name holds; cheaper than a tolower per byte.
+ */
+static inline bool sip_token_is(struct e911_slice s, const char *lower, uint32_t len)
+{
+	if (s.len != len)
+		return false;
+	for (uint32_t i = 0; i < len; i++)
+		if (((unsigned char)s.p[i] | 0x20) != (unsigned char)lower[i])
+			return false;
+	return true;
+}
+#define SIP_TOKEN_IS(s, lit) sip_token_is((s), (lit), (uint32_t)(sizeof(lit) - 1))
+
 /* Trim LWS at the end of [p, end). */
 static inline const char *sip_rtrim_lws(const char *p, const char *end)
 {
@@ -84,7 +100,23 @@ const char *sip_skip_quoted(const char *p, const char *end);
  * bounds max_digits). Returns the position after them, or NULL when there is
  * no digit or more than max_digits digits.
  */
-const char *sip_parse_uint(const char *p, const char *end, unsigned max_digits, uint64_t *val);
+static inline const char *sip_parse_uint(const char *p, const char *end, unsigned max_digits,
+					 uint64_t *val)
+{
+	const char *start = p;
+	uint64_t v = 0;
+
+	/* Leading zeros are legal ("0068", RFC 4475 §3.1.1.1) and do not count. */
+	while (p < end && *p == '0')
+		p++;
+	const char *significant = p;
+	for (; p < end && (unsigned)(*p - '0') < 10; p++)
+		v = v * 10 + (uint64_t)(*p - '0'); /* wraps harmlessly: too many digits is refused below */
+	if (p == start || (unsigned long)(p - significant) > max_digits)
+		return NULL;
+	*val = v;
+	return p;
+}
 
 /*
  * A header parameter list ";name[=value]..." starting at p (at ';' or at the
@@ -94,6 +126,13 @@ const char *sip_parse_uint(const char *p, const char *end, unsigned max_digits, 
  */
 typedef void (*sip_param_cb)(void *ctx, struct e911_slice name, struct e911_slice value);
 const char *sip_parse_params(const char *p, const char *end, sip_param_cb seen, void *ctx);
+
+/*
+ * sip_hdr_lookup() for a name inside a buffer that ends at `end`: may read
+ * up to 8 bytes from name (never past end) to compare short names as one
+ * word. Little-endian byte order assumed for the word compare.
+ */
+enum sip_hdr_id sip_hdr_lookup_in(const char *name, uint32_t len, const char *end);
 
 /* Scan a host: "[IPv6]" or hostname/IPv4. Sets *kind; NULL when empty or malformed. */
 const char *sip_scan_host(const char *p, const char *end, uint8_t *kind);

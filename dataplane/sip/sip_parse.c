@@ -139,7 +139,7 @@ static int parse_start_line(struct sip_msg *m, const char **pp, const char *end)
 static int parse_cseq(struct sip_msg *m, struct e911_slice v)
 {
 	const char *end = slice_end(v);
-	uint64_t num;
+	uint64_t num = 0;
 	/* CSeq must fit 32 bits (RFC 3261 §8.1.1.5; RFC 4475 §3.1.2.4). */
 	const char *p = sip_parse_uint(v.p, end, 10, &num);
 	if (p == NULL || num > UINT32_MAX)
@@ -171,7 +171,7 @@ static int parse_call_id(struct sip_msg *m, struct e911_slice v)
 /* Split the headers every message needs; record the others. */
 static int parse_known_header(struct sip_msg *m, struct sip_header *h)
 {
-	uint64_t num;
+	uint64_t num = 0;
 	const char *end = slice_end(h->value);
 	int rc;
 
@@ -253,7 +253,7 @@ static int parse_headers(struct sip_msg *m, const char **pp, const char *end)
 		if (name_end == name || p == end || *p != ':')
 			return fail(m, p == end ? SIP_E_TRUNCATED : SIP_E_HEADER_LINE, p);
 		uint32_t name_len = (uint32_t)(name_end - name);
-		unsigned id = sip_hdr_lookup(name, name_len);
+		unsigned id = sip_hdr_lookup_in(name, name_len, end);
 		if (id == SIP_HDR_OTHER && !is_token(name, name_end))
 			return fail(m, SIP_E_HEADER_LINE, name);
 

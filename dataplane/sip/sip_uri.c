@@ -10,13 +10,13 @@
 
 static int scheme_of(struct e911_slice name)
 {
-	if (slice_caseeq(name, SLICE_LIT("sip")))
+	if (SIP_TOKEN_IS(name, "sip"))
 		return SIP_SCHEME_SIP;
-	if (slice_caseeq(name, SLICE_LIT("sips")))
+	if (SIP_TOKEN_IS(name, "sips"))
 		return SIP_SCHEME_SIPS;
-	if (slice_caseeq(name, SLICE_LIT("tel")))
+	if (SIP_TOKEN_IS(name, "tel"))
 		return SIP_SCHEME_TEL;
-	if (slice_caseeq(name, SLICE_LIT("urn")))
+	if (SIP_TOKEN_IS(name, "urn"))
 		return SIP_SCHEME_URN;
 	return SIP_SCHEME_OTHER;
 }
@@ -25,15 +25,15 @@ static void uri_param_seen(void *ctx, struct e911_slice name, struct e911_slice 
 {
 	struct sip_uri *u = ctx;
 
-	if (slice_caseeq(name, SLICE_LIT("user")))
+	if (SIP_TOKEN_IS(name, "user"))
 		u->user_param = value;
-	else if (slice_caseeq(name, SLICE_LIT("transport")))
+	else if (SIP_TOKEN_IS(name, "transport"))
 		u->transport = value;
-	else if (slice_caseeq(name, SLICE_LIT("maddr")))
+	else if (SIP_TOKEN_IS(name, "maddr"))
 		u->maddr = value;
-	else if (slice_caseeq(name, SLICE_LIT("phone-context")))
+	else if (SIP_TOKEN_IS(name, "phone-context"))
 		u->phone_context = value;
-	else if (slice_caseeq(name, SLICE_LIT("lr")))
+	else if (SIP_TOKEN_IS(name, "lr"))
 		u->lr = 1;
 }
 

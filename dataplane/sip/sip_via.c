@@ -14,23 +14,23 @@ static void via_param_seen(void *ctx, struct e911_slice name, struct e911_slice 
 
 	switch (name.len) {
 	case 6:
-		if (slice_caseeq(name, SLICE_LIT("branch")))
+		if (SIP_TOKEN_IS(name, "branch"))
 			v->branch = value;
 		break;
 	case 8:
-		if (slice_caseeq(name, SLICE_LIT("received")))
+		if (SIP_TOKEN_IS(name, "received"))
 			v->received = value;
 		break;
 	case 5:
-		if (slice_caseeq(name, SLICE_LIT("rport"))) {
+		if (SIP_TOKEN_IS(name, "rport")) {
 			v->rport = value;
 			v->has_rport = 1;
-		} else if (slice_caseeq(name, SLICE_LIT("maddr"))) {
+		} else if (SIP_TOKEN_IS(name, "maddr")) {
 			v->maddr = value;
 		}
 		break;
 	case 3:
-		if (slice_caseeq(name, SLICE_LIT("ttl")))
+		if (SIP_TOKEN_IS(name, "ttl"))
 			v->ttl = value;
 		break;
 	default:
@@ -52,19 +52,48 @@ static const char *protocol_part(const char *p, const char *end, bool slash_foll
 	return sip_skip_lws(q + 1, end);
 }
 
+/*
+ * The shape nearly every Via has, "SIP/2.0/TRANSPORT SP", read with one
+ * word compare instead of three token scans. Returns the end of the
+ * transport, or NULL to take the general path (LWS around '/', other case).
+ */
+static const char *fast_protocol(const char *p, const char *end, struct sip_via *v)
+{
+	static const char want[8] = { 's', 'i', 'p', '/', '2', '.', '0', '/' };
+	static const uint8_t fold[8] = { 0x20, 0x20, 0x20, 0, 0, 0, 0, 0 };
+	uint64_t w, lower, mask;
+
+	if (end - p < 10)
+		return NULL;
+	memcpy(&w, p, 8);
+	memcpy(&lower, want, 8);
+	memcpy(&mask, fold, 8);
+	if ((w | mask) != lower)
+		return NULL;
+	const char *t = sip_skip_class(p + 8, end, SIP_CC_TOKEN);
+	if (t == p + 8 || t == end || *t != ' ')
+		return NULL;
+	v->protocol = slice_make(p, p + 7);
+	v->transport = slice_make(p + 8, t);
+	return t;
+}
+
 /* One via-parm at p; returns the position after it (at ',' or end), or NULL. */
 static const char *via_entry(const char *p, const char *end, struct sip_via *v)
 {
 	const char *start = p;
 
 	*v = (struct sip_via){ 0 };
-	const char *version = protocol_part(p, end, true);
-	const char *transport = version ? protocol_part(version, end, true) : NULL;
-	const char *transport_end = transport ? protocol_part(transport, end, false) : NULL;
-	if (transport_end == NULL)
-		return NULL;
-	v->protocol = slice_make(p, sip_rtrim_lws(p, sip_rtrim_lws(p, transport) - 1));
-	v->transport = slice_make(transport, transport_end);
+	const char *transport_end = fast_protocol(p, end, v);
+	if (transport_end == NULL) {
+		const char *version = protocol_part(p, end, true);
+		const char *transport = version ? protocol_part(version, end, true) : NULL;
+		transport_end = transport ? protocol_part(transport, end, false) : NULL;
+		if (transport_end == NULL)
+			return NULL;
+		v->protocol = slice_make(p, sip_rtrim_lws(p, sip_rtrim_lws(p, transport) - 1));
+		v->transport = slice_make(transport, transport_end);
+	}
 
 	const char *host = sip_skip_lws(transport_end, end);
 	if (host == transport_end)
