@@ -25,7 +25,8 @@
 		  (((c) >= '0' && (c) <= '9') ? SIP_CC_DIGIT : 0) |                  \
 		  ((IS_ALNUM(c) || IS_ONE_OF2(c, '-', '.')) ? SIP_CC_HOST : 0) |     \
 		  (IS_URI(c) ? SIP_CC_URI : 0) |                                     \
-		  ((IS_TOKEN(c) || IS_ONE_OF2(c, ':', '[') || (c) == ']') ? SIP_CC_PVALUE : 0))
+		  ((IS_TOKEN(c) || IS_ONE_OF2(c, ':', '[') || (c) == ']') ? SIP_CC_PVALUE : 0) | \
+		  ((IS_TOKEN(c) || IS_WORD_EXTRA(c) || (c) == '@') ? SIP_CC_CALLID : 0))
 #define CC4(b) CC((b) + 0), CC((b) + 1), CC((b) + 2), CC((b) + 3)
 #define CC16(b) CC4((b) + 0), CC4((b) + 4), CC4((b) + 8), CC4((b) + 12)
 #define CC64(b) CC16((b) + 0), CC16((b) + 16), CC16((b) + 32), CC16((b) + 48)

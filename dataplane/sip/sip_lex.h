@@ -24,6 +24,7 @@ enum {
 	SIP_CC_HOST = 1u << 4,    /* alphanum - . (hostname, IPv4) */
 	SIP_CC_URI = 1u << 5,     /* any byte allowed inside a URI: visible ASCII but < > " and UTF-8 */
 	SIP_CC_PVALUE = 1u << 6,  /* header parameter value: token + : [ ] (IPv6 received/maddr) */
+	SIP_CC_CALLID = 1u << 7,  /* a Call-ID byte: word + @ */
 };
 
 extern const uint8_t sip_cc[256];

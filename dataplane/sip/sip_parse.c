@@ -161,9 +161,8 @@ static int parse_call_id(struct sip_msg *m, struct e911_slice v)
 	/* callid = word [ "@" word ] */
 	if (v.len == 0)
 		return SIP_E_CALL_ID;
-	for (uint32_t i = 0; i < v.len; i++)
-		if (!sip_is((unsigned char)v.p[i], SIP_CC_WORD) && v.p[i] != '@')
-			return SIP_E_CALL_ID;
+	if (sip_skip_class(v.p, slice_end(v), SIP_CC_CALLID) != slice_end(v))
+		return SIP_E_CALL_ID;
 	m->call_id = v;
 	return 0;
 }
