@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 build=$1 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_sip_scan fuzz_dialmatch fuzz_policy_config fuzz_policy_uri fuzz_net_decap)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_proxy fuzz_sip_scan fuzz_dialmatch fuzz_policy_config fuzz_policy_uri fuzz_net_decap)
 
 # Seeds: what each target reads in real life.
 seed_corpus() {

@@ -8,7 +8,7 @@ packages=(
   # build
   meson ninja-build pkg-config gcc
   # libraries the project links
-  libdpdk-dev libhyperscan-dev libxml2-dev
+  libdpdk-dev libhyperscan-dev libxml2-dev libxxhash-dev
   # tests, sanitizers and libFuzzer (clang's runtime carries libFuzzer)
   libcmocka-dev clang libclang-rt-14-dev
   # benchmark peer: libosip2's parser, timed beside ours
