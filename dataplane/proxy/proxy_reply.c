@@ -94,9 +94,8 @@ static uint32_t put(char *out, const char *s, uint32_t len)
 }
 #define PUT_LIT(out, lit) put((out), (lit), sizeof(lit) - 1)
 
-/* Where a response to this request goes (RFC 3261 §18.2.2, RFC 3581 §4). */
-static void reply_destination(const struct proxy_packet *pkt, const struct sip_msg *msg,
-			      struct proxy_plan *plan)
+void proxy_reply_destination(const struct proxy_packet *pkt, const struct sip_msg *msg,
+			     struct proxy_plan *plan)
 {
 	plan->next_hop = pkt->src;
 	if (plan->parse_status == SIP_OK && msg->nvia && !msg->via[0].has_rport)
@@ -168,6 +167,6 @@ int proxy_reply(const struct proxy_conf *conf, const struct proxy_packet *pkt,
 		break;
 	}
 	n += PUT_LIT(out + n, "Server: e911proxy\r\nContent-Length: 0\r\n\r\n");
-	reply_destination(pkt, msg, plan);
+	proxy_reply_destination(pkt, msg, plan);
 	return (int)n;
 }

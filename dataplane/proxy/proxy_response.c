@@ -38,6 +38,7 @@ enum proxy_outcome proxy_prepare_response(const struct proxy_conf *conf, const s
 		hop->family = 0;
 		return plan->outcome = PROXY_DROP_UNROUTABLE;
 	}
+	plan->via_self = proxy_self_for(conf, hop->family);
 	hop->port = rport_value(next->rport);
 	if (!hop->port)
 		hop->port = next->port ? next->port : PROXY_SIP_PORT;

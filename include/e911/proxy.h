@@ -177,7 +177,7 @@ struct proxy_plan {
 	uint8_t own_route;       /* the top Route was ours (popped): a record-routed dialog */
 	struct proxy_endpoint src;      /* the sender (received/rport, stateless replies) */
 	struct proxy_endpoint next_hop; /* FWD_* and REPLY_*: where the message goes */
-	const struct proxy_self *via_self; /* the address put in our Via / Record-Route */
+	const struct proxy_self *via_self; /* FWD_*: our address on the next hop's side (Via, source) */
 
 	struct classify_query query;     /* needs_classify: what to classify */
 	struct classify_result cls;      /* after proxy_route() */
@@ -262,6 +262,10 @@ int proxy_emit(const struct sip_msg *msg, struct proxy_plan *plan, char *out, ui
  */
 int proxy_reply(const struct proxy_conf *conf, const struct proxy_packet *pkt,
 		const struct sip_msg *msg, struct proxy_plan *plan, char *out, uint32_t cap);
+
+/** Only the destination proxy_reply() sets (a sender that needs it before writing). */
+void proxy_reply_destination(const struct proxy_packet *pkt, const struct sip_msg *msg,
+			     struct proxy_plan *plan);
 
 /**
  * The branch this proxy puts in its Via for a request (RFC 3261 §16.11):

@@ -9,8 +9,9 @@ packages=(
   meson ninja-build pkg-config gcc
   # libraries the project links
   libdpdk-dev libhyperscan-dev libxml2-dev libxxhash-dev
-  # tests, sanitizers and libFuzzer (clang's runtime carries libFuzzer)
-  libcmocka-dev clang libclang-rt-14-dev
+  # tests, sanitizers and libFuzzer (clang's runtime carries libFuzzer); pcaps for the
+  # dataplane's tests are built and read with scapy; sipp plays callers and trunks
+  libcmocka-dev clang libclang-rt-14-dev python3-scapy sip-tester
   # benchmark peer: libosip2's parser, timed beside ours
   libosip2-dev
 )

@@ -1,0 +1,33 @@
+/*
+ * dp_worker_internal.h - the worker's state, shared by dp_worker.c (the
+ * loop and the SIP step) and dp_tx.c (sending). Internal to dataplane/app/.
+ */
+#ifndef E911_DP_WORKER_INTERNAL_H
+#define E911_DP_WORKER_INTERNAL_H
+
+#include "dp.h"
+
+struct dp_worker {
+	struct dp_counters c;
+	unsigned id;
+	const struct dp *d;
+	struct dp_worker_rings r;
+	struct rte_mempool *indirect; /* fragments of what we send point into the original */
+	struct rte_ip_frag_tbl *frag;
+	struct rte_ip_frag_death_row death_row;
+	uint64_t last_rx_tsc;
+	uint64_t started_tsc;
+	uint16_t ip_id;             /* IPv4 identification of our next datagram */
+	uint32_t full_bursts;       /* consecutive RX bursts that came back full */
+	double invite_tokens;       /* token bucket of ordinary new INVITEs */
+	uint64_t invite_refill_tsc;
+	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST];
+	uint16_t ntx[DP_MAX_PORTS];
+	struct sip_msg msg;
+	struct proxy_plan plan;
+	struct dp_event ev;
+	char in_scratch[DP_SCRATCH_LEN];  /* a chained or reassembled datagram, linearised */
+	char out_scratch[DP_SCRATCH_LEN]; /* a message larger than one mbuf */
+};
+
+#endif /* E911_DP_WORKER_INTERNAL_H */
