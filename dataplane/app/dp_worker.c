@@ -21,7 +21,6 @@
 #define DP_FRAG_BUCKETS 1024u
 #define DP_FRAG_ENTRIES 4u      /* per bucket */
 #define DP_FRAG_TTL_MS 2000u    /* a datagram's fragments must all arrive within this */
-#define DP_OVERLOAD_BURSTS 8u   /* full RX bursts in a row that mean the queue is filling */
 #define DP_EVENT_RING 1024u
 #define DP_LEARN_RING 256u
 #define DP_WAIT_RING 1024u
@@ -126,7 +125,7 @@ static int write_reply(void *ctx, char *out, uint32_t cap)
 /* Overload: the RX queue keeps filling, or ordinary new INVITEs exceed the configured rate. */
 static bool overloaded(struct dp_worker *w)
 {
-	if (w->full_bursts >= DP_OVERLOAD_BURSTS)
+	if (w->d->opt.overload_bursts && w->full_bursts >= w->d->opt.overload_bursts)
 		return true;
 	uint32_t rate = w->d->opt.max_invite_rate;
 	if (!rate)
