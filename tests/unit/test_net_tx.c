@@ -529,6 +529,8 @@ static void test_solicitations_not_for_us_or_invalid_are_left_alone(void **state
 	check_no_answer(&f, f.len + 64);
 	ns(&f, false, UNSPEC, US_GROUP, US_IP6, true);        /* DAD with an option */
 	check_no_answer(&f, f.len + 64);
+	ns(&f, false, ALL_NODES, US_GROUP, US_IP6, true);     /* from a group: no one to answer */
+	check_no_answer(&f, f.len + 64);
 	ns(&f, false, PEER_IP6, US_GROUP, US_IP6, true);
 	f.b[f.l3 + 7] = 64;                                   /* routed: hop limit not 255 */
 	check_no_answer(&f, f.len + 64);
