@@ -50,6 +50,7 @@ static bool options(const uint8_t *p, uint32_t n, uint8_t want, struct nd_info *
 	return true;
 }
 
+/* RFC 4861 §7.1, and no multicast source (RFC 4291 §2.7): nothing may answer one. */
 bool nd_parse(const uint8_t *frame, uint32_t len, const struct net_view *v, struct nd_info *nd)
 {
 	struct rte_ipv6_hdr ip;
@@ -64,7 +65,7 @@ bool nd_parse(const uint8_t *frame, uint32_t len, const struct net_view *v, stru
 	memcpy(&m, l4, sizeof(m));
 	if (ip.hop_limits != ND_HOP_LIMIT || m.code != 0 ||
 	    (m.type != ND_NEIGHBOR_SOLICIT && m.type != ND_NEIGHBOR_ADVERT) ||
-	    m.target[0] == 0xff || nd_icmp6_cksum(l3) != 0)
+	    m.target[0] == 0xff || ip.src_addr[0] == 0xff || nd_icmp6_cksum(l3) != 0)
 		return false;
 	memset(nd, 0, sizeof(*nd));
 	nd->type = m.type;
