@@ -110,10 +110,9 @@ static int next_number(const char **sp, double *v)
 
 	while (xml_space(*s))
 		s++;
-	if (*s == '\0') {
-		*sp = s;
+	*sp = s; /* on failure, the message quotes the token from here */
+	if (*s == '\0')
 		return 0;
-	}
 	start = s;
 	if (*s == '+' || *s == '-')
 		s++;
