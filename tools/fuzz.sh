@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 build=$1 seconds=$2
 shift 2
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_sip_scan fuzz_dialmatch fuzz_policy_config fuzz_policy_uri fuzz_net_decap)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_sip_parse fuzz_sip_scan fuzz_dialmatch fuzz_policy_config fuzz_policy_uri fuzz_net_decap fuzz_pidf)
 
 # Seeds: what each target reads in real life.
 seed_corpus() {
@@ -22,6 +22,12 @@ seed_corpus() {
     fuzz_net_decap)
       # An IPv4/UDP frame carrying a SIP OPTIONS (checksums need not be right to seed).
       printf '\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00\x45\0\0\x3f\0\0\0\0\x40\x11\0\0\xc6\x12\x19\x0a\xc6\x12\0\x0a\x13\xc6\x13\xc4\0\x2b\0\0OPTIONS sip:198.18.0.10 SIP/2.0\r\n\r\n' >"$2/udp4" ;;
+    fuzz_pidf)
+      # The reader's own documents, good and bad, and the PIDF-LO parts of the sample INVITEs.
+      find tests/data/pidf -type f -exec cp {} "$2/" \;
+      for f in tests/data/sip/emergency-invite*.sip; do
+        sed -n '/^<?xml/,/^<\/presence>/p' "$f" >"$2/$(basename "$f" .sip).xml"
+      done ;;
     fuzz_dialmatch)
       printf '%s' 911 >"$2/911"; printf '%s' 'urn:service:sos.fire' >"$2/sos" ;;
     *)
