@@ -38,13 +38,19 @@ static int civic_lookup(const char *name)
 	return -1;
 }
 
-/* xml:lang is in the XML namespace, which libxml2 always binds to the prefix "xml". */
+/* xml:lang, read in place (no allocation, so out of memory cannot make it vanish). */
 static void read_lang(struct pidf_ctx *c, const xmlNode *addr)
 {
 	struct pidf_civic *civ = &c->out->civic;
-	xmlChar *lang = xmlGetNsProp(addr, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+	const unsigned char *lang = NULL;
 	size_t n;
 
+	for (const xmlAttr *a = addr->properties; a != NULL; a = a->next)
+		if (a->ns != NULL && a->ns->href != NULL &&
+		    strcmp((const char *)a->ns->href, (const char *)XML_XML_NAMESPACE) == 0 &&
+		    strcmp((const char *)a->name, "lang") == 0)
+			lang = a->children && a->children->content ? a->children->content
+								   : (const unsigned char *)"";
 	if (lang == NULL)
 		return;
 	n = strlen((const char *)lang);
@@ -55,7 +61,6 @@ static void read_lang(struct pidf_ctx *c, const xmlNode *addr)
 	for (size_t i = 0; i < n; i++)
 		civ->lang[i] = lang[i] > ' ' && lang[i] < 0x7f ? (char)lang[i] : '?';
 	civ->lang[n] = '\0';
-	xmlFree(lang);
 }
 
 void pidf_civic_read(struct pidf_ctx *c, const xmlNode *addr)

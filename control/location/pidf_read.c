@@ -43,6 +43,7 @@ struct parse {
 	unsigned doctype_line; /* 0: none seen */
 	unsigned deep_line;    /* 0: never deeper than PIDF_MAX_DEPTH */
 	unsigned error_line;
+	bool no_memory; /* libxml2 ran out at some point (a later error may mask it in errNo) */
 	char error[160]; /* libxml2's first message, without its newline */
 };
 
@@ -57,6 +58,8 @@ static void on_parse_error(void *data, xmlErrorPtr e)
 	struct parse *p = ((xmlParserCtxtPtr)data)->_private;
 	size_t n;
 
+	if (e != NULL && e->code == XML_ERR_NO_MEMORY)
+		p->no_memory = true;
 	/* Warnings (a relative namespace URI...) do not make a document unreadable. */
 	if (p->error[0] != '\0' || e == NULL || e->level < XML_ERR_ERROR)
 		return;
@@ -81,6 +84,30 @@ static void on_doctype(void *data, const xmlChar *name, const xmlChar *external_
 	xmlStopParser(ctxt);
 }
 
+/*
+ * Did the tree builder build the element the parser saw? Out of memory,
+ * libxml2 2.9 can drop an element's namespace or an attribute and say so
+ * only to its global handler: then the tree is not the document.
+ */
+static bool built_as_seen(xmlParserCtxtPtr ctxt, const xmlChar *name, const xmlChar *uri,
+			  int nb_attributes, const xmlChar **attributes)
+{
+	const xmlNode *n = ctxt->node;
+	const xmlAttr *a;
+	int i = 0;
+
+	if (n == NULL || n->type != XML_ELEMENT_NODE || !xmlStrEqual(n->name, name))
+		return false;
+	if (!xmlStrEqual(n->ns ? n->ns->href : NULL, uri))
+		return false;
+	/* The attributes come as (localname, prefix, URI, value, end) and are built in that order. */
+	for (a = n->properties; a != NULL && i < nb_attributes; a = a->next, i++)
+		if (!xmlStrEqual(a->name, attributes[5 * i]) ||
+		    !xmlStrEqual(a->ns ? a->ns->href : NULL, attributes[5 * i + 2]))
+			return false;
+	return a == NULL && i == nb_attributes;
+}
+
 /* SAX: an element starts. Stop once the nesting passes the bound, before building deeper. */
 static void on_element(void *data, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
 		       int nb_namespaces, const xmlChar **namespaces, int nb_attributes,
@@ -96,6 +123,11 @@ static void on_element(void *data, const xmlChar *name, const xmlChar *prefix, c
 	}
 	xmlSAX2StartElementNs(data, name, prefix, uri, nb_namespaces, namespaces, nb_attributes,
 			      nb_defaulted, attributes);
+	/* A namespace error already reported (an undeclared prefix) builds a stand-in namespace. */
+	if (!p->no_memory && ctxt->nsWellFormed && !built_as_seen(ctxt, name, uri, nb_attributes, attributes)) {
+		p->no_memory = true;
+		xmlStopParser(ctxt);
+	}
 }
 
 static void on_element_end(void *data, const xmlChar *name, const xmlChar *prefix,
@@ -132,7 +164,7 @@ static xmlDocPtr parse(struct pidf_ctx *c, const char *xml, size_t len, int *rc)
 	ctxt->myDoc = NULL;
 	/* Namespace errors (an undeclared prefix) leave wellFormed set: count them too. */
 	well_formed = ctxt->wellFormed && ctxt->nsWellFormed;
-	no_memory = ctxt->errNo == XML_ERR_NO_MEMORY;
+	no_memory = p.no_memory || ctxt->errNo == XML_ERR_NO_MEMORY;
 	xmlFreeParserCtxt(ctxt);
 
 	if (p.doctype_line != 0)

@@ -246,7 +246,11 @@ void pidf_location_init(struct pidf_location *loc);
  *             number, a negative length, an angle out of 0..360, an unknown
  *             srsName or uom, a position with the wrong number of values,
  *             an open or too short polygon, a missing part;
- *   -ENOMEM   out of memory (inside libxml2).
+ *   -ENOMEM   out of memory (inside libxml2; also when the tree libxml2 built
+ *             differs from what its parser reported, which is how libxml2 2.9
+ *             shows some allocation failures). libxml2 reports a few others,
+ *             in its URI parser for one, as malformed input: then -EBADMSG.
+ *             Either way the read fails; it never yields a different location.
  */
 int pidf_read(const char *xml, size_t len, struct pidf_location *out, char *err, size_t errlen);
 
