@@ -174,7 +174,7 @@ int dp_send_udp(struct dp_worker *w, uint16_t port, const uint8_t src_ip[16],
 		m->l2_len = (uint64_t)l2_len(p);
 		m->l3_len = dst->family == 4 ? 20 : 40;
 		m->ol_flags |= dst->family == 4
-				       ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_UDP_CKSUM
+				       ? RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_UDP_CKSUM
 				       : RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_UDP_CKSUM;
 	}
 
