@@ -12,6 +12,8 @@ packages=(
   # tests, sanitizers and libFuzzer (clang's runtime carries libFuzzer); pcaps for the
   # dataplane's tests are built and read with scapy; sipp plays callers and trunks
   libcmocka-dev clang libclang-rt-14-dev python3-scapy sip-tester
+  # the namespace lab (tools/lab): namespaces, veth pairs, a bridge, offloads off
+  iproute2 ethtool
   # benchmark peer: libosip2's parser, timed beside ours
   libosip2-dev
 )
