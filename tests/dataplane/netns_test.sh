@@ -32,7 +32,7 @@ nsx() { ip netns exec "$("$lab" ns "$id" "$1")" "${@:2}"; }
 
 # Not through nsx: $! must be the dataplane itself (ip netns exec execs it).
 ip netns exec "$("$lab" ns "$id" proxy)" "$dp" --no-huge -m 1024 -l 0-1 --no-pci --file-prefix "e911$id" \
-  --vdev net_af_packet0,iface=eth0 -- --config "$root/tests/dataplane/lab-policies.xml" \
+  --vdev net_af_packet0,iface=eth0 -- --config "$root/examples/lab.xml" \
   --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 >"$work/dp.log" 2>&1 &
 dp_pid=$!
 for _ in $(seq 50); do grep -q "running:" "$work/dp.log" && break; sleep 0.2; done
