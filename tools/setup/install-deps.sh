@@ -13,6 +13,8 @@ packages=(
   libcmocka-dev clang libclang-rt-14-dev
   # benchmark peer: libosip2's parser, timed beside ours
   libosip2-dev
+  # e911-gen-pcap writes its pcap files with libpcap
+  libpcap-dev
 )
 
 missing=()
