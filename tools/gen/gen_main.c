@@ -273,8 +273,8 @@ int main(int argc, char **argv)
 	if (gen_init(&g, &cfg, err, sizeof(err)))
 		return bad("%s", err);
 	struct gen_pcap *w = gen_pcap_open(out, cfg.pps, err, sizeof(err));
-	if (!w) {
-		fprintf(stderr, "e911-gen-pcap: %s: %s\n", out, err);
+	if (!w) { /* libpcap's message names the file */
+		fprintf(stderr, "e911-gen-pcap: %s\n", err);
 		return 1;
 	}
 	while ((rc = gen_next(&g, &m)) == 1) {
