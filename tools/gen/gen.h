@@ -11,7 +11,6 @@
 #ifndef E911_GEN_H
 #define E911_GEN_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -2,6 +2,7 @@
  * gen_core.c - the generator's run: defaults, checks, the random stream, the
  * kind of each message (exact shares, random order) and its addresses.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 

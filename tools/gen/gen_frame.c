@@ -147,6 +147,8 @@ int gen_frames_build(const struct gen_config *cfg, const struct gen_msg *m, uint
 			return -1;
 		uint32_t chunk = dlen - off < per ? dlen - off : per;
 		bool more = off + chunk < dlen;
+		if (pos + ETH_LEN + VLAN_LEN + IP6_LEN + FRAG6_LEN + chunk + ETH_MIN > sizeof(out->buf))
+			return -1;
 		uint8_t *f = out->buf + pos;
 		uint32_t l3 = eth_build(cfg, m->family, f);
 		uint32_t hdr;

@@ -148,8 +148,9 @@ void gen_pidf_write(struct gen_buf *b, const struct gen_pidf_args *a)
 		else
 			put_device_end(b, a->id);
 		break;
+	case GEN_PIDF_NONE: /* a presence without location: not asked for today */
+		break;
 	case GEN_PIDF_BIG:
-	case GEN_PIDF_NONE:
 		/* Two devices for the same phone: a polygon and a full civic address. */
 		gen_putf(b, "<dm:device id=\"ep-%08" PRIx64 "-geo\">\r\n<gp:geopriv>\r\n"
 			    "<gp:location-info>\r\n<gml:Polygon srsName=\"urn:ogc:def:crs:EPSG::4326\">\r\n"
