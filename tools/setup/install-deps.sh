@@ -16,6 +16,8 @@ packages=(
   iproute2 ethtool
   # benchmark peer: libosip2's parser, timed beside ours
   libosip2-dev
+  # e911-gen-pcap writes its pcap files with libpcap
+  libpcap-dev
 )
 
 missing=()
