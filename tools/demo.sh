@@ -33,7 +33,7 @@ ip netns exec "$("$lab" ns "$id" proxy)" build/dataplane/app/e911-dataplane --no
   --no-pci --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0 -- --config examples/lab.xml \
   --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 >"$work/dp.log" 2>&1 &
 dp_pid=$!
-for _ in $(seq 50); do grep -q "running:" "$work/dp.log" && break; sleep 0.2; done
+for _ in $(seq 50); do grep -qs "running:" "$work/dp.log" && break; sleep 0.2; done
 grep -E "^e911-dataplane: (policies|port|running)" "$work/dp.log" | sed 's/^/   /'
 
 # The INVITE (or CANCEL) the far end received, in a few lines.

@@ -34,7 +34,8 @@ void dp_args_usage(const char *prog)
 	       "  --overload-bursts N      full RX bursts in a row that mean the queue is filling (default 8;\n"
 	       "                           0: never shed for that)\n"
 	       "  --retry-after SECONDS    Retry-After of a shedding 503 (default 5)\n"
-	       "  --control PATH           the control channel's UNIX socket (e911-control connects to it)\n"
+	       "  --control PATH           the control channel's UNIX socket, mode 0660 (e911-control connects;\n"
+	       "                           protocol: include/e911/control_channel.h)\n"
 	       "  --stop-after-idle SEC    exit after SEC seconds without a received frame (capture replays)\n"
 	       "  --mbufs N                mbufs per worker (default 8191)\n"
 	       "  --help                   this text\n",

@@ -11,17 +11,22 @@
 
 #include "dp.h"
 #include "dp_events.h"
+#include "dp_json.h"
 
 struct dp_events {
 	struct dp *d;
+	struct dp_control *control;
 	struct dp_event ev;
+	char json[8192];
 };
 
-struct dp_events *dp_events_new(struct dp *d)
+struct dp_events *dp_events_new(struct dp *d, struct dp_control *control)
 {
 	struct dp_events *e = calloc(1, sizeof(*e));
-	if (e)
+	if (e) {
 		e->d = d;
+		e->control = control;
+	}
 	return e;
 }
 
@@ -64,6 +69,8 @@ void dp_events_poll(struct dp_events *e)
 		struct rte_ring *ring = dp_worker_rings(e->d->workers[w])->events;
 		while (rte_ring_sc_dequeue_elem(ring, &e->ev, sizeof(e->ev)) == 0) {
 			log_event(&e->ev, cfg);
+			if (e->control)
+				dp_control_push(e->control, e->json, dp_json_event(&e->ev, cfg, e->json, sizeof(e->json)));
 			any = true;
 		}
 	}

@@ -8,9 +8,11 @@
 #define E911_DP_EVENTS_H
 
 #include "dp.h"
+#include "dp_control.h"
 
 struct dp_events;
-struct dp_events *dp_events_new(struct dp *d);
+/* control: where events go besides the log (NULL: the log only). */
+struct dp_events *dp_events_new(struct dp *d, struct dp_control *control);
 void dp_events_poll(struct dp_events *e);
 void dp_events_free(struct dp_events *e);
 

@@ -18,6 +18,7 @@
 #include <rte_lcore.h>
 
 #include "dp.h"
+#include "dp_control.h"
 #include "dp_events.h"
 
 struct dp dp;
@@ -26,26 +27,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
-}
-
-/* Every gateway must be reachable from one of our addresses; say which is not. */
-static int check_routable(const struct e911_config *cfg, const struct dp_options *o)
-{
-	bool family[7] = { false };
-	for (uint32_t i = 0; i < o->proxy.self_count; i++)
-		family[o->proxy.self[i].ep.family] = true;
-	for (uint32_t r = 0; r < cfg->route_count; r++)
-		for (uint32_t g = 0; g < cfg->routes[r].gateway_count; g++) {
-			const struct e911_gateway *gw = &cfg->routes[r].gateways[g];
-			if (!family[gw->family]) {
-				fprintf(stderr,
-					"e911-dataplane: route %s: gateway %s is IPv%u, but no --sip-address is: "
-					"emergency calls could not reach it\n",
-					cfg->routes[r].name, gw->address_text, gw->family);
-				return -1;
-			}
-		}
-	return 0;
 }
 
 static int load_policies(struct dp *d)
@@ -60,22 +41,14 @@ static int load_policies(struct dp *d)
 		return -1;
 	}
 	policy_errors_free(&errs);
-	if (check_routable(cfg, &d->opt) != 0) {
-		policy_config_free(cfg);
-		return -1;
-	}
-	struct e911_snapshot *snap;
-	char err[256];
-	if (snapshot_build(cfg, d->worker_count, 1, &snap, err, sizeof(err)) != 0) {
-		fprintf(stderr, "e911-dataplane: %s: %s\n", d->opt.config_path, err);
-		policy_config_free(cfg);
-		return -1;
-	}
-	struct e911_snapshot *old;
-	snapshot_slot_publish(d->slot, snap, &old);
+	char err[512];
 	printf("e911-dataplane: policies %s (version %s): %u policies, %u routes, %u sites, %u users\n",
 	       d->opt.config_path, cfg->version, cfg->policy_count, cfg->route_count, cfg->site_count,
 	       cfg->user_count);
+	if (dp_apply_config(d, cfg, err, sizeof(err)) != 0) {
+		fprintf(stderr, "e911-dataplane: %s: %s; nothing started\n", d->opt.config_path, err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -172,7 +145,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct dp_resolver *resolver = dp_resolver_new(&dp);
-	struct dp_events *events = dp_events_new(&dp);
+	struct dp_control *control = NULL;
+	if (dp.opt.control_path && !(control = dp_control_new(&dp, dp.opt.control_path))) {
+		rte_eal_cleanup();
+		return 2;
+	}
+	struct dp_events *events = dp_events_new(&dp, control);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	unsigned w = 0, lcore;
@@ -185,6 +163,7 @@ int main(int argc, char **argv)
 	while (!__atomic_load_n(&dp.stop, __ATOMIC_RELAXED)) {
 		dp_resolver_poll(resolver);
 		dp_events_poll(events);
+		dp_control_poll(control);
 		if (idle_too_long(&dp, started))
 			break;
 		usleep(200); /* main is not the fast path: leave the core to others */
@@ -193,12 +172,15 @@ int main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	dp_events_poll(events);
 	print_summary(&dp, resolver);
+	dp_control_poll(control); /* the last events */
 	dp_events_free(events);
+	dp_control_free(control);
 	dp_resolver_free(resolver);
 	dp_ports_close(&dp);
 	for (w = 0; w < dp.worker_count; w++)
 		dp_worker_free(dp.workers[w]);
 	snapshot_slot_free(dp.slot);
+	dp_config_cleanup(&dp);
 	dp_neigh_free(dp.neigh);
 	rte_eal_cleanup();
 	return 0;

@@ -33,10 +33,17 @@ nsx() { ip netns exec "$("$lab" ns "$id" "$1")" "${@:2}"; }
 # Not through nsx: $! must be the dataplane itself (ip netns exec execs it).
 ip netns exec "$("$lab" ns "$id" proxy)" "$dp" --no-huge -m 1024 -l 0-1 --no-pci --file-prefix "e911$id" \
   --vdev net_af_packet0,iface=eth0 -- --config "$root/examples/lab.xml" \
-  --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 >"$work/dp.log" 2>&1 &
+  --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 --control "$work/control.sock" \
+  >"$work/dp.log" 2>&1 &
 dp_pid=$!
-for _ in $(seq 50); do grep -q "running:" "$work/dp.log" && break; sleep 0.2; done
+for _ in $(seq 50); do grep -qs "running:" "$work/dp.log" && break; sleep 0.2; done
 grep -q "running:" "$work/dp.log"; check $? "e911-dataplane runs on net_af_packet"
+
+# The control channel: requests answered, then the calls' events pushed.
+/usr/bin/python3 "$root/tests/dataplane/control_test.py" "$work/control.sock" "$root/examples/lab.xml" \
+  "$work/events" 25 >"$work/control.log" 2>&1 &
+control_pid=$!
+for _ in $(seq 50); do grep -q "listening for events" "$work/control.log" && break; sleep 0.2; done
 
 sipp_common=(-nostdin -timeout 20s -timeout_error -m 1 -trace_err)
 call() { # NAME UAS_ROLE UAS_SCENARIO UAS_PORT UAS_IP DIALLED CALLER_SCENARIO [UAS_ARGS...]
@@ -62,6 +69,11 @@ call "cancelled 911 call" trunk trunk-cancel.xml 5060 198.19.0.20 911 caller-can
 call "ordinary call" hop next-hop.xml 5080 198.19.1.1 +14255550199 caller.xml
 
 kill -TERM "$dp_pid"; wait "$dp_pid"; check $? "e911-dataplane stops cleanly on SIGTERM"
+wait "$control_pid"; check $? "the control channel answers as documented"
+grep -E '^(ok|FAIL) ' "$work/control.log" | sed 's/^/     /'
+grep -q '"kind":"call".*"policy":"Redmond".*"location":"validated"' "$work/events" &&
+  grep -q '"kind":"end".*"method":"BYE"' "$work/events" && grep -q 'civicAddress' "$work/events"
+check $? "the calls' events reach the control client (with the PIDF-LO)"
 dp_pid=
 grep -q "e911 event=call .*policy=Redmond" "$work/dp.log"; check $? "the emergency calls are logged"
 grep -q "e911 event=end .*method=BYE" "$work/dp.log" && grep -q "e911 event=end .*method=CANCEL" "$work/dp.log"
