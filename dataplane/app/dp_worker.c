@@ -224,6 +224,8 @@ static void handle_sip(struct dp_worker *w, uint16_t port, const struct e911_sna
 		const struct e911_config *cfg = NULL;
 		if (snap) {
 			snapshot_classify(snap, w->id, &plan->query, &cls);
+			if (cls.scope == CLASSIFY_SCOPE_GLOBAL && plan->pidf.len && proxy_policy_tag(plan))
+				snapshot_classify(snap, w->id, &plan->query, &cls);
 			w->c.classify_fallback += cls.scan_failed;
 			cfg = snapshot_config(snap);
 		} else {

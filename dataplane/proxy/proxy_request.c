@@ -118,7 +118,8 @@ static const char *find_bytes(struct e911_slice hay, const char *needle, size_t 
 /*
  * What the PIDF-LO says, without parsing its XML (the control process does
  * that): a <method>Manual</method> (any prefix) means the user typed the
- * location in; a LocationPolicyTagID element names a policy.
+ * location in. Its LocationPolicyTagID is looked for only when no site or
+ * user policy applies (proxy_policy_tag), which is rare.
  */
 static void peek_pidf(const struct sip_msg *msg, struct proxy_plan *plan)
 {
@@ -130,21 +131,26 @@ static void peek_pidf(const struct sip_msg *msg, struct proxy_plan *plan)
 	}
 	plan->location = find_bytes(plan->pidf, "method>Manual<", 14) ? PROXY_LOCATION_USER_ENTERED
 								       : PROXY_LOCATION_VALIDATED;
+}
+
+bool proxy_policy_tag(struct proxy_plan *plan)
+{
 	const char *tag = find_bytes(plan->pidf, "LocationPolicyTagID", 19);
 	if (!tag)
-		return;
+		return false;
 	const char *end = slice_end(plan->pidf);
 	const char *open = memchr(tag, '>', (size_t)(end - tag));
 	const char *close = open ? memchr(open, '<', (size_t)(end - open)) : NULL;
-	if (close && close - open - 1 <= (long)E911_NAME_MAX)
-		plan->query.policy_tag = slice_make(open + 1, close);
+	if (!close || close - open - 1 > (long)E911_NAME_MAX || close == open + 1)
+		return false;
+	plan->query.policy_tag = slice_make(open + 1, close);
+	return true;
 }
 
 static bool is_sip_uri(const struct sip_uri *u)
 {
 	return u->scheme == SIP_SCHEME_SIP || u->scheme == SIP_SCHEME_SIPS;
 }
-
 
 static enum proxy_outcome bad_request(const struct sip_msg *msg, struct proxy_plan *plan, int status)
 {

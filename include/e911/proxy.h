@@ -212,6 +212,14 @@ enum proxy_outcome proxy_prepare(const struct proxy_conf *conf, const struct pro
 				 struct proxy_plan *plan);
 
 /**
+ * The LocationPolicyTagID of the request's PIDF-LO into plan->query.policy_tag,
+ * for a second classification when the first found no site or user policy
+ * (scope GLOBAL): a tag matters only then, so the search is not paid per call.
+ * @return true when a tag was found (classify again), false otherwise.
+ */
+bool proxy_policy_tag(struct proxy_plan *plan);
+
+/**
  * Gateway health: bit g set = gateway g of a route is down. The control
  * process sets it; workers read it. A route with every gateway down still
  * gets its calls (best priority, by hash): an emergency call is never held

@@ -299,6 +299,8 @@ static void user_entered_location_is_marked(void **state)
 	assert_int_equal(proxy_prepare(&conf, &pkt, SIP_OK, &msg, &plan), PROXY_FWD_ORDINARY);
 	assert_true(plan.needs_classify);
 	assert_int_equal(plan.location, PROXY_LOCATION_USER_ENTERED);
+	assert_int_equal(plan.query.policy_tag.len, 0); /* looked for only when needed */
+	assert_true(proxy_policy_tag(&plan));
 	assert_slice(plan.query.policy_tag, "redmond");
 	assert_slice(plan.query.identity, "sip:alice@example.com");
 }

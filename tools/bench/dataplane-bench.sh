@@ -36,7 +36,13 @@ for ((i = 0; i < workers; i++)); do vdev+=",rx_pcap=$pcap"; done
 cpus=$(nproc)
 lcores="0@0"
 for ((i = 1; i <= workers; i++)); do lcores+=",$i@$(((i - 1) % cpus))"; done
-args=(--no-huge -m 2048 --lcores "$lcores" --no-pci --no-telemetry --file-prefix "e911bench$$" --vdev "$vdev"
+# Hugepages when the host has them (tools: e911-setup later; by hand: echo 1200 >
+# /proc/sys/vm/nr_hugepages and a hugetlbfs mount); else --no-huge.
+memory=(--no-huge -m 2048)
+free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+if [ "${free:-0}" -ge 1100 ] && grep -q hugetlbfs /proc/mounts; then memory=(-m 2048 --huge-unlink); fi
+echo "memory: ${memory[*]}"
+args=("${memory[@]}" --lcores "$lcores" --no-pci --no-telemetry --file-prefix "e911bench$$" --vdev "$vdev"
       -- --config tests/dataplane/policies.xml --default-hop 198.19.1.1:5080
       # Everything off-link through one router with a known MAC: forwarding is
       # measured, not ARP.
