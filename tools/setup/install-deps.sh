@@ -18,6 +18,15 @@ packages=(
   libosip2-dev
   # e911-gen-pcap writes its pcap files with libpcap
   libpcap-dev
+  # e911-control: JSON from the dataplane, sofia-sip's nua for the security desk's
+  # MESSAGE, conference INVITE and OPTIONS pings, Prometheus metrics over HTTP
+  libjansson-dev libsofia-sip-ua-dev libmicrohttpd-dev
+  # e911ctl: line editing and history
+  libedit-dev
+  # Debian package, man pages from --help, shell completion
+  debhelper devscripts lintian help2man bash-completion
+  # benchmark peer (Kamailio as a stateless router), traffic replay and plots
+  kamailio tcpreplay gnuplot-nox
 )
 
 missing=()
