@@ -1,0 +1,177 @@
+/*
+ * ctl_main.c - e911-control: load the configuration, keep the channel to
+ * the dataplane (pushing the configuration each time it comes back), turn
+ * its events into call records, and run the poll loop everything else hangs
+ * on. Signals arrive through a signalfd so that they are handled in the loop,
+ * never inside a handler.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+#define STATS_EVERY_MS 1000u
+
+static void on_up(void *arg)
+{
+	struct ctl *c = arg;
+	ctl_log(c, "event=dataplane state=connected path=%s", c->opt.dataplane_path);
+	ctl_resync(c);
+}
+
+static void on_down(void *arg, const char *why)
+{
+	struct ctl *c = arg;
+	ctl_log(c, "event=dataplane state=disconnected reason=\"%s\"", why);
+	c->stats_waiting = false;
+}
+
+static void on_event(void *arg, const char *text)
+{
+	struct ctl *c = arg;
+	json_error_t jerr;
+	json_t *ev = json_loads(text, 0, &jerr);
+	const char *kind = json_string_value(json_object_get(ev, "kind"));
+	if (!kind) {
+		ctl_log(c, "event=bad-event reason=\"%s\"", ev ? "no kind" : jerr.text);
+		json_decref(ev);
+		return;
+	}
+	if (!strcmp(kind, "call")) {
+		struct pidf_location loc;
+		struct call_record *r = calls_add_event(&c->calls, ev, &loc);
+		ctl_log_call(c, r);
+	} else if (!strcmp(kind, "end")) {
+		const char *call_id = json_string_value(json_object_get(ev, "call_id"));
+		struct call_record *r = call_id ? calls_find_call_id(&c->calls, call_id) : NULL;
+		if (r && !r->ended) {
+			r->ended = true;
+			ctl_log(c, "event=end ref=%llu", (unsigned long long)r->ref);
+		}
+	}
+	json_decref(ev);
+}
+
+static void on_stats(void *arg, const char *line)
+{
+	struct ctl *c = arg;
+	c->stats_waiting = false;
+	if (!line || strncmp(line, "ok ", 3) != 0)
+		return;
+	char *copy = strdup(line + 3);
+	if (copy) {
+		free(c->stats_json);
+		c->stats_json = copy;
+	}
+}
+
+/* Ask for the dataplane's counters once a second: show stats and the metrics read the last answer. */
+static int poll_stats(struct ctl *c, uint64_t now)
+{
+	if (!dplink_connected(c->link) || c->stats_waiting)
+		return STATS_EVERY_MS;
+	if (now >= c->stats_at_ms + STATS_EVERY_MS) {
+		c->stats_at_ms = now;
+		if (dplink_request(c->link, "stats", NULL, 0, on_stats, c) == 0)
+			c->stats_waiting = true;
+	}
+	return (int)(c->stats_at_ms + STATS_EVERY_MS - now);
+}
+
+static void on_reloaded(struct ctl *c, uint64_t arg, int result, const char *text)
+{
+	(void)arg;
+	ctl_log(c, "event=reload result=%s detail=\"%.300s\"", result == 0 ? "running" : result > 0 ? "kept" : "refused",
+		text);
+}
+
+static void handle_signals(struct ctl *c, int sfd)
+{
+	struct signalfd_siginfo si;
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			char *errs;
+			ctl_log_reopen(c);
+			if (ctl_reload(c, &errs, on_reloaded, 0) != 0) {
+				fprintf(stderr, "e911-control: reload refused, nothing changed:\n%s", errs ? errs : "");
+				free(errs);
+			}
+		} else {
+			c->stop = true;
+		}
+	}
+}
+
+static int load_config(struct ctl *c)
+{
+	struct policy_errors pe;
+	int rc = policy_config_load_file(c->opt.config_path, &c->config, &pe);
+	for (uint32_t i = 0; i < pe.count; i++)
+		fprintf(stderr, "%s\n", pe.items[i].text);
+	if (pe.dropped)
+		fprintf(stderr, "... and %u more errors\n", pe.dropped);
+	policy_errors_free(&pe);
+	if (rc != 0)
+		fprintf(stderr, "e911-control: %s: not a usable configuration; not starting\n", c->opt.config_path);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct ctl ctl; /* the ring of calls is large: not on the stack */
+	struct ctl *c = &ctl;
+	int rc = ctl_parse_args(argc, argv, &c->opt);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	calls_init(&c->calls);
+	if (load_config(c) != 0 || ctl_log_reopen(c) != 0)
+		return 1;
+
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+
+	struct dplink_callbacks cb = { on_up, on_down, on_event, c };
+	c->link = dplink_new(c->opt.dataplane_path, &cb);
+	if (sfd < 0 || !c->link) {
+		fprintf(stderr, "e911-control: cannot start: %s\n", strerror(errno));
+		return 1;
+	}
+	ctl_log(c, "event=start config=%s dataplane=%s", c->opt.config_path, c->opt.dataplane_path);
+
+	while (!c->stop) {
+		uint64_t now = ctl_now_ms();
+		int timeout = poll_stats(c, now);
+		int t = dplink_tick(c->link, now);
+		if (t >= 0 && t < timeout)
+			timeout = t;
+		struct pollfd fds[2] = { { .fd = sfd, .events = POLLIN } };
+		fds[1].fd = dplink_fd(c->link, &fds[1].events);
+		if (poll(fds, 2, timeout) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents)
+			handle_signals(c, sfd);
+		if (fds[1].fd >= 0 && fds[1].revents)
+			dplink_io(c->link, fds[1].revents);
+	}
+	ctl_log(c, "event=stop");
+	dplink_free(c->link);
+	policy_config_free(c->config);
+	free(c->stats_json);
+	if (c->calls_log)
+		fclose(c->calls_log);
+	close(sfd);
+	return 0;
+}
