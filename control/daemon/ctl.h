@@ -14,6 +14,7 @@
 #include "e911/policy.h"
 #include "ctl_calls.h"
 #include "ctl_dplink.h"
+#include "ctl_gateways.h"
 
 #define CONTROL_TEXT_MAX 8192u /* one answer line about a configuration */
 
@@ -52,6 +53,11 @@ struct ctl {
 	uint64_t stats_at_ms;
 	struct calls calls;
 	FILE *calls_log;
+	struct gateways gateways;
+	uint64_t notify_outcomes[CALL_NOTIFY_ERROR + 1];
+	uint64_t conference_outcomes[CALL_CONFERENCE_FAILED + 1];
+	struct metrics *metrics;
+	struct ops *ops;
 };
 
 /* ctl_config.c */

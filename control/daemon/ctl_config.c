@@ -45,6 +45,8 @@ static void adopt(struct ctl *c, struct e911_config *cfg, bool save, char *why, 
 	}
 	policy_config_free(c->config);
 	c->config = cfg;
+	if (gateways_rebuild(&c->gateways, cfg) != 0)
+		ctl_log(c, "event=gateways result=stale reason=\"out of memory\"");
 }
 
 static void parse_version(struct ctl *c, const char *line)

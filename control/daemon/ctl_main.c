@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl_metrics.h"
 
 #define STATS_EVERY_MS 1000u
 
@@ -131,7 +132,9 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	calls_init(&c->calls);
-	if (load_config(c) != 0 || ctl_log_reopen(c) != 0)
+	if (load_config(c) != 0 || ctl_log_reopen(c) != 0 || gateways_rebuild(&c->gateways, c->config) != 0)
+		return 1;
+	if (strcmp(c->opt.metrics, "off") != 0 && !(c->metrics = metrics_new(c, c->opt.metrics)))
 		return 1;
 
 	sigset_t mask;
@@ -157,17 +160,26 @@ int main(int argc, char **argv)
 		int t = dplink_tick(c->link, now);
 		if (t >= 0 && t < timeout)
 			timeout = t;
-		struct pollfd fds[2] = { { .fd = sfd, .events = POLLIN } };
+		struct pollfd fds[3] = { { .fd = sfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1, .events = POLLIN } };
 		fds[1].fd = dplink_fd(c->link, &fds[1].events);
-		if (poll(fds, 2, timeout) < 0 && errno != EINTR)
+		if (c->metrics) {
+			fds[2].fd = metrics_fd(c->metrics, &t);
+			if (t >= 0 && t < timeout)
+				timeout = t;
+		}
+		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents)
 			handle_signals(c, sfd);
 		if (fds[1].fd >= 0 && fds[1].revents)
 			dplink_io(c->link, fds[1].revents);
+		if (c->metrics)
+			metrics_run(c->metrics);
 	}
 	ctl_log(c, "event=stop");
 	dplink_free(c->link);
+	metrics_free(c->metrics);
+	gateways_free(&c->gateways);
 	policy_config_free(c->config);
 	free(c->stats_json);
 	if (c->calls_log)
