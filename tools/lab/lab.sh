@@ -9,15 +9,17 @@
 #   trunk  198.19.0.20    (the E9-1-1 provider's gateway)
 #   hop    198.19.1.1     (the default next hop for ordinary calls)
 #   desk   198.19.2.1     (the security desk)
+#   control 198.19.3.1    (the proxy host's management side: e911-control's SIP
+#                          user agent; it reaches the dataplane by its UNIX socket)
 #
 # Usage (root): lab.sh up ID | lab.sh down ID | lab.sh ns ID ROLE (prints the
 # namespace name). Every name carries ID, so parallel labs do not collide;
 # `down` removes everything `up` made, and is safe to run twice.
 set -euo pipefail
 
-roles=(proxy caller caller2 trunk hop desk)
+roles=(proxy caller caller2 trunk hop desk control)
 declare -A addr=([caller]=198.18.10.25/15 [caller2]=198.18.20.57/15 [trunk]=198.19.0.20/15
-                 [hop]=198.19.1.1/15 [desk]=198.19.2.1/15)
+                 [hop]=198.19.1.1/15 [desk]=198.19.2.1/15 [control]=198.19.3.1/15)
 
 ns() { echo "e911-$1-$2"; }
 
