@@ -28,8 +28,12 @@ fi
 work=${keep:-$(mktemp -d /tmp/e911proxy-package.XXXXXX)}
 mkdir -p "$work"
 installed=false
+netns_made=false
 fails=0
 cleanup() {
+	if $netns_made; then
+		ip netns del "$ns" 2>/dev/null || true
+	fi
 	if $installed; then
 		dpkg -P e911proxy >/dev/null 2>&1 || true
 	fi
@@ -146,6 +150,48 @@ for p in /usr/bin/e911-* /usr/bin/e911ctl /usr/sbin/e911-setup; do
 	check "man page of $name" has_man "$name"
 done
 check "e911-dataplane --help lists its own options" sh -c '/usr/bin/e911-dataplane --help 2>/dev/null | grep -q -- --sip-address'
+
+step "e911-dataplane as its unit runs it: user e911proxy, its EAL options, net_af_packet in a namespace"
+# What e911-dataplane.service does, without systemd (CI containers have none as PID 1): the
+# privileged ExecStartPre, then the program as e911proxy with umask 0007, XDG_RUNTIME_DIR and
+# /etc/default/e911-dataplane; ports on a veth in a network namespace. Without capabilities
+# net_af_packet must fail; with the af-packet drop-in's two it must run.
+ns=e911pkgci$$
+ip netns add "$ns"
+netns_made=true
+ip -n "$ns" link add e911ci0 type veth peer name e911ci1
+ip -n "$ns" link set e911ci0 up
+ip -n "$ns" link set e911ci1 up
+sh -c "$(sed -n 's/^ExecStartPre=+\/bin\/sh -c .\(.*\).$/\1/p' /lib/systemd/system/e911-dataplane.service)"
+# shellcheck disable=SC1091
+eal=$(set -a && . /etc/default/e911-dataplane && echo "$E911_EAL_ARGS")
+free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null || echo 0)
+[ -d /dev/hugepages/e911proxy ] && [ "$free" -ge 64 ] || eal+=" --no-huge -m 512"
+dataplane() { # CAPS: setpriv capability list ("" for none)
+	local caps=()
+	[ -n "$1" ] && caps=(--inh-caps "$1" --ambient-caps "$1")
+	# shellcheck disable=SC2016,SC2086
+	timeout 60 ip netns exec "$ns" setpriv --reuid=e911proxy --regid=e911proxy --init-groups "${caps[@]}" \
+		env XDG_RUNTIME_DIR=/run/e911proxy sh -c 'umask 0007; exec "$0" "$@"' /usr/bin/e911-dataplane \
+		$eal --no-pci --vdev net_af_packet0,iface=e911ci0 -- --config /etc/e911proxy/e911proxy.xml \
+		--control /run/e911proxy/dataplane.sock --sip-address 198.18.0.1/24 --stop-after-idle 3 \
+		>"$work/dataplane.log" 2>&1
+}
+if dataplane ""; then
+	fail "e911-dataplane ran net_af_packet without CAP_NET_RAW"
+else
+	echo "ok: without capabilities net_af_packet is refused: $(grep -m1 -i 'af_packet\|port' "$work/dataplane.log")"
+fi
+(sleep 1.5 && stat -c '%a %U:%G' /run/e911proxy/dataplane.sock >"$work/sock.mode" 2>&1) &
+if dataplane +net_raw,+net_admin; then
+	echo "ok: with CAP_NET_RAW and CAP_NET_ADMIN (af-packet.conf) it runs as e911proxy: $(grep -m1 'running:' "$work/dataplane.log")"
+else
+	fail "e911-dataplane with the af-packet drop-in's capabilities: $(tail -n 5 "$work/dataplane.log")"
+fi
+wait
+check "dataplane.sock is 660 e911proxy:e911proxy ($(cat "$work/sock.mode"))" grep -qx '660 e911proxy:e911proxy' "$work/sock.mode"
+ip netns del "$ns"
+netns_made=false
 
 step "dpkg -r: the configuration, logs and user stay"
 echo '<!-- operator edit -->' >>/etc/e911proxy/e911proxy.xml
