@@ -134,6 +134,8 @@ static bool idle_too_long(const struct dp *d, uint64_t started)
 
 int main(int argc, char **argv)
 {
+	/* --help: the EAL prints its options, then ours (the man page is made from this). */
+	rte_set_application_usage_hook(dp_args_usage);
 	int eal = rte_eal_init(argc, argv);
 	if (eal < 0) {
 		fprintf(stderr, "e911-dataplane: EAL start failed (see above); --help lists our options\n");
