@@ -58,6 +58,8 @@ struct ctl {
 	uint64_t conference_outcomes[CALL_CONFERENCE_FAILED + 1];
 	struct metrics *metrics;
 	struct ops *ops;
+	struct ua *ua;     /* the desk's user agent; NULL if it could not start */
+	char *change_text; /* what the change on its way to the dataplane is, for its answer */
 };
 
 /* ctl_config.c */

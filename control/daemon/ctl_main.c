@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl_commands.h"
 #include "ctl_metrics.h"
+#include "ctl_ops.h"
 
 #define STATS_EVERY_MS 1000u
 
@@ -69,6 +71,7 @@ static void on_stats(void *arg, const char *line)
 	char *copy = strdup(line + 3);
 	if (copy) {
 		free(c->stats_json);
+	free(c->change_text);
 		c->stats_json = copy;
 	}
 }
@@ -136,6 +139,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (strcmp(c->opt.metrics, "off") != 0 && !(c->metrics = metrics_new(c, c->opt.metrics)))
 		return 1;
+	if (!(c->ops = ops_new(c, c->opt.socket_path, ctl_run_command)))
+		return 1;
 
 	sigset_t mask;
 	sigemptyset(&mask);
@@ -160,14 +165,17 @@ int main(int argc, char **argv)
 		int t = dplink_tick(c->link, now);
 		if (t >= 0 && t < timeout)
 			timeout = t;
-		struct pollfd fds[3] = { { .fd = sfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1, .events = POLLIN } };
+		struct pollfd fds[3 + 1 + OPS_MAX_CLIENTS] = {
+			{ .fd = sfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1, .events = POLLIN }
+		};
 		fds[1].fd = dplink_fd(c->link, &fds[1].events);
 		if (c->metrics) {
 			fds[2].fd = metrics_fd(c->metrics, &t);
 			if (t >= 0 && t < timeout)
 				timeout = t;
 		}
-		if (poll(fds, 3, timeout) < 0 && errno != EINTR)
+		unsigned nops = ops_pollfds(c->ops, &fds[3]);
+		if (poll(fds, 3 + nops, timeout) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents)
 			handle_signals(c, sfd);
@@ -175,13 +183,17 @@ int main(int argc, char **argv)
 			dplink_io(c->link, fds[1].revents);
 		if (c->metrics)
 			metrics_run(c->metrics);
+		/* also runs commands that waited for a configuration's answer */
+		ops_io(c->ops, &fds[3], nops);
 	}
 	ctl_log(c, "event=stop");
+	ops_free(c->ops);
 	dplink_free(c->link);
 	metrics_free(c->metrics);
 	gateways_free(&c->gateways);
 	policy_config_free(c->config);
 	free(c->stats_json);
+	free(c->change_text);
 	if (c->calls_log)
 		fclose(c->calls_log);
 	close(sfd);
