@@ -40,13 +40,19 @@ void edit_close(struct edit *e)
 	e->doc = NULL;
 }
 
-/* "config.xml:12: policy 'X': ..." -> "policy 'X': ...": the line of a document the operator never saw says nothing. */
-static const char *without_place(const char *text)
+/* "config.xml:12: policy 'X': ... (lines 2 and 5)" -> "policy 'X': ...": lines of a
+ * document the operator never saw say nothing. */
+static void without_place(const char *text, char *out, size_t cap)
 {
 	const char *p = strstr(text, ": ");
 	if (p && !strncmp(text, "config.xml", 10))
-		return p + 2;
-	return text;
+		text = p + 2;
+	snprintf(out, cap, "%s", text);
+	char *lines = strstr(out, " (lines ");
+	if (!lines)
+		lines = strstr(out, " (line ");
+	if (lines && out[strlen(out) - 1] == ')')
+		*lines = '\0';
 }
 
 enum ctl_kind edit_commit(struct cmd *c, struct edit *e, const char *fmt, ...)
@@ -65,8 +71,11 @@ enum ctl_kind edit_commit(struct cmd *c, struct edit *e, const char *fmt, ...)
 		/* Every error, joined: the operator sees all that is wrong at once. */
 		char msg[1024] = "";
 		size_t n = 0;
-		for (uint32_t i = 0; i < errs.count && n < sizeof(msg); i++)
-			n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s%s", i ? "; " : "", without_place(errs.items[i].text));
+		for (uint32_t i = 0; i < errs.count && n < sizeof(msg); i++) {
+			char one[512];
+			without_place(errs.items[i].text, one, sizeof(one));
+			n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s%s", i ? "; " : "", one);
+		}
 		policy_errors_free(&errs);
 		return cmd_error(c, "%s", rc == -ENOMEM ? "out of memory" : msg[0] ? msg : "not a valid configuration");
 	}
