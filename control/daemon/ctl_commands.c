@@ -13,6 +13,7 @@
 #include "e911/command.h"
 #include "ctl.h"
 #include "ctl_commands.h"
+#include "ctl_desk.h"
 #include "ctl_metrics.h"
 #include "ctl_ops.h"
 
@@ -39,6 +40,7 @@ static void applied(struct ctl *c, uint64_t id, int result, const char *text)
 		const char *what = c->change_text ? c->change_text : "";
 		if (asprintf(&answer, "ok %s%s%s", text, what[0] ? "\n" : "", what) < 0)
 			answer = NULL;
+		desk_config_running(c);
 	}
 	free(c->change_text);
 	c->change_text = NULL;
@@ -178,9 +180,14 @@ static void daemon_command(struct ctl *c, uint64_t id, const struct ctl_result *
 	case CTL_SHOW_METRICS: answer_owned(c, id, metrics_text(c)); return;
 	case CTL_HEALTH: health(c, id); return;
 	case CTL_CONFERENCE_END:
-		snprintf(why, sizeof(why), "error: call #%" PRIu64 " has no conference leg: this build has no desk user agent",
-			 res->ref);
-		ops_answer(c->ops, id, why);
+		if (desk_end_conference(c, res->ref, why, sizeof(why)) != 0) {
+			char text[300];
+			snprintf(text, sizeof(text), "error: %s", why);
+			ops_answer(c->ops, id, text);
+		} else {
+			snprintf(why, sizeof(why), "ok ending the conference leg of call #%" PRIu64, res->ref);
+			ops_answer(c->ops, id, why);
+		}
 		return;
 	}
 	ops_answer(c->ops, id, "error: command not handled by this daemon");

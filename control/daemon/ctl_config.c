@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "ctl_desk.h"
 
 struct apply_job {
 	struct ctl *c;
@@ -145,6 +146,7 @@ static void resynced(void *arg, const char *line)
 		parse_version(c, line);
 		ctl_log(c, "event=resync result=running snapshot=%llu config=%s",
 			(unsigned long long)c->dp_snapshot, c->dp_config_version);
+		desk_config_running(c);
 	} else if (line) {
 		ctl_log(c, "event=resync result=refused reason=\"%.200s\"", line);
 	}

@@ -15,8 +15,10 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "e911/ua.h"
 #include "ctl.h"
 #include "ctl_commands.h"
+#include "ctl_desk.h"
 #include "ctl_metrics.h"
 #include "ctl_ops.h"
 
@@ -51,12 +53,14 @@ static void on_event(void *arg, const char *text)
 		struct pidf_location loc;
 		struct call_record *r = calls_add_event(&c->calls, ev, &loc);
 		ctl_log_call(c, r);
+		desk_call_began(c, r, &loc);
 	} else if (!strcmp(kind, "end")) {
 		const char *call_id = json_string_value(json_object_get(ev, "call_id"));
 		struct call_record *r = call_id ? calls_find_call_id(&c->calls, call_id) : NULL;
 		if (r && !r->ended) {
 			r->ended = true;
 			ctl_log(c, "event=end ref=%llu", (unsigned long long)r->ref);
+			desk_call_ended(c, r);
 		}
 	}
 	json_decref(ev);
@@ -141,6 +145,16 @@ int main(int argc, char **argv)
 		return 1;
 	if (!(c->ops = ops_new(c, c->opt.socket_path, ctl_run_command)))
 		return 1;
+	/* The desk's user agent. Without it calls are still recorded (and routed,
+	 * by the dataplane): health says degraded, and the log says why. */
+	struct ua_options uo = { .local_address = c->opt.sip_address, .local_port = c->opt.sip_port,
+				 .identity = c->opt.identity, .conference_timeout_s = c->opt.conference_timeout_s,
+				 .options_interval_s = c->opt.options_interval_s };
+	char uerr[300];
+	if (ua_start(&uo, &c->ua, uerr, sizeof(uerr)) != 0)
+		ctl_log(c, "event=desk-agent state=failed reason=\"%s\"", uerr);
+	else
+		desk_config_running(c); /* the gateways to ping */
 
 	sigset_t mask;
 	sigemptyset(&mask);
@@ -165,8 +179,9 @@ int main(int argc, char **argv)
 		int t = dplink_tick(c->link, now);
 		if (t >= 0 && t < timeout)
 			timeout = t;
-		struct pollfd fds[3 + 1 + OPS_MAX_CLIENTS] = {
-			{ .fd = sfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1, .events = POLLIN }
+		struct pollfd fds[4 + 1 + OPS_MAX_CLIENTS] = {
+			{ .fd = sfd, .events = POLLIN }, { .fd = -1 }, { .fd = -1, .events = POLLIN },
+			{ .fd = c->ua ? ua_event_fd(c->ua) : -1, .events = POLLIN }
 		};
 		fds[1].fd = dplink_fd(c->link, &fds[1].events);
 		if (c->metrics) {
@@ -174,8 +189,8 @@ int main(int argc, char **argv)
 			if (t >= 0 && t < timeout)
 				timeout = t;
 		}
-		unsigned nops = ops_pollfds(c->ops, &fds[3]);
-		if (poll(fds, 3 + nops, timeout) < 0 && errno != EINTR)
+		unsigned nops = ops_pollfds(c->ops, &fds[4]);
+		if (poll(fds, 4 + nops, timeout) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents)
 			handle_signals(c, sfd);
@@ -183,10 +198,14 @@ int main(int argc, char **argv)
 			dplink_io(c->link, fds[1].revents);
 		if (c->metrics)
 			metrics_run(c->metrics);
+		if (fds[3].revents)
+			desk_ua_events(c);
 		/* also runs commands that waited for a configuration's answer */
-		ops_io(c->ops, &fds[3], nops);
+		ops_io(c->ops, &fds[4], nops);
 	}
 	ctl_log(c, "event=stop");
+	ua_stop(c->ua); /* ends the desk's conference legs */
+	c->ua = NULL;
 	ops_free(c->ops);
 	dplink_free(c->link);
 	metrics_free(c->metrics);
