@@ -259,8 +259,11 @@ char *calls_text(const struct calls *c, uint32_t limit)
 			r->ref, r->time, r->call_id, r->display[0] ? "\"" : "", r->display,
 			r->display[0] ? "\" " : "", r->caller, r->callback, r->dialled, r->policy, r->scope,
 			r->gateway[0] ? r->gateway : "-", r->ended ? " ended" : "");
-		fprintf(f, "    location: %s (%s)\n", r->location[0] ? r->location : "none",
-			r->location_source == PIDF_SOURCE_VALIDATED ? "validated" : "not validated");
+		fprintf(f, "    location (%s): %s\n",
+			r->location_source == PIDF_SOURCE_VALIDATED ? "validated"
+			: r->location_source == PIDF_SOURCE_USER_ENTERED ? "user-entered, not validated"
+			: r->location_source == PIDF_SOURCE_REFERENCE ? "by reference, not validated" : "none",
+			r->location[0] ? r->location : "none given");
 		for (uint32_t i = 0; i < r->notify_count; i++) {
 			fprintf(f, "    notify %s: %s", r->notify[i].uri, call_notify_state_name(r->notify[i].state));
 			if (r->notify[i].status)
