@@ -4,10 +4,9 @@
  * MESSAGE, conference leg and ping has a nua handle whose magic says what
  * it is for; nua's callback turns responses into events.
  *
- * Telling a far end's answer from sofia's own: when a transaction times out
- * or cannot be sent, nua reports a 408 or 503 made locally, which carries
- * no To tag; a real UAS's final response to a request outside a dialog
- * always has one (RFC 3261 §8.2.6.2). A 408/503 without a To tag is ours.
+ * A 408 or 503, whether sofia made it (timeout, ICMP unreachable) or the
+ * far end sent it, means the request was not taken: a MESSAGE is then
+ * timeout (408) or error (503), and a ping is a miss.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,9 +25,13 @@
 #define STOP_WAIT_MS 2000u
 #define MEDIA_PORT 40000u /* where a desk would send audio to us; we offer, a bridge mixes */
 
-static bool local_failure(int status, sip_t const *sip)
+/* A request that got no answer in time (sofia's timer B/F makes a 408) or
+ * could not reach the far end (a 503: ICMP unreachable, or the far end
+ * unavailable). sofia's own 408/503 look like a far end's (they even carry
+ * a To tag), so both are treated alike: neither means the far end took it. */
+static bool unreachable(int status)
 {
-	return (status == 408 || status == 503 || status >= 900) && (!sip || !sip->sip_to || !sip->sip_to->a_tag);
+	return status == 408 || status == 503;
 }
 
 static void post_notify(struct ua *ua, uint64_t ref, uint32_t index, enum call_notify_state s, int status,
@@ -264,10 +267,11 @@ static void on_message(struct ua_handle *h, int status, sip_t const *sip)
 {
 	if (status < 200)
 		return;
+	(void)sip;
 	enum call_notify_state s = status < 300 ? CALL_NOTIFY_DELIVERED
-				 : local_failure(status, sip) ? (status == 408 ? CALL_NOTIFY_TIMEOUT : CALL_NOTIFY_ERROR)
-				 : CALL_NOTIFY_REJECTED;
-	post_notify(h->ua, h->ref, h->index, s, local_failure(status, sip) ? 0 : status, 0);
+				 : status == 408 ? CALL_NOTIFY_TIMEOUT
+				 : status == 503 || status >= 700 ? CALL_NOTIFY_ERROR : CALL_NOTIFY_REJECTED;
+	post_notify(h->ua, h->ref, h->index, s, status, 0);
 	free_handle(h);
 }
 
@@ -287,7 +291,8 @@ static void on_invite(struct ua_handle *h, int status, sip_t const *sip)
 			su_timer_reset(h->timer);
 		enum call_conference_state s = h->cancelled_for_no_answer ? CALL_CONFERENCE_NO_ANSWER
 					      : status == 487 ? CALL_CONFERENCE_ENDED : CALL_CONFERENCE_FAILED;
-		post_conference(h, s, local_failure(status, sip) ? 0 : status);
+		(void)sip;
+		post_conference(h, s, status);
 	}
 }
 
@@ -299,7 +304,8 @@ static void on_ping(struct ua_handle *h, int status, sip_t const *sip)
 	if (h->index < ua->ping_count && ua->pings[h->index].waiting) {
 		struct ua_ping *p = &ua->pings[h->index];
 		p->waiting = false;
-		bool answered = !local_failure(status, sip);
+		(void)sip;
+		bool answered = !unreachable(status);
 		p->misses = answered ? 0 : p->misses + 1;
 		bool up = answered || p->misses < ua->opt.options_failures;
 		if (up != p->up) {
