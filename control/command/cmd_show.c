@@ -284,6 +284,8 @@ enum ctl_kind cmd_help(struct cmd *c)
 			for (unsigned k = 1; k < c->n && match; k++) {
 				size_t n = strlen(c->w[k]);
 				match = !strncmp(p, c->w[k], n) && (p[n] == ' ' || p[n] == '\0');
+				if (!match)
+					break;
 				p += n;
 				while (*p == ' ')
 					p++;

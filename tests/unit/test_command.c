@@ -254,6 +254,8 @@ static void test_refusals(void **state)
 	refused("end conference x1", "REF is the call's number");
 	refused("reload now", "not understood");
 	refused("help frobnicate", "no command");
+	refused("help     \xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", "no command"); /* fuzz_command found it reading past a help line */
+	refused("help set policy Redmond extra words beyond any line", "no command");
 	char many[CTL_MAX_WORDS * 2 + 16] = "show";
 	for (unsigned i = 0; i < CTL_MAX_WORDS; i++)
 		strcat(many, " x");
