@@ -15,10 +15,19 @@
 # through the control socket and shows the next call following the change.
 # Tears everything down, also on failure; exits non-zero if any party did not
 # get what it should. Needs root.
+# With --installed it runs the installed programs (/usr/bin, the package's
+# example configuration) instead of building the tree: the package's test.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-tools/build.sh build || exit 1
+if [ "${1:-}" = --installed ]; then
+  dataplane=/usr/bin/e911-dataplane control=/usr/bin/e911-control ctl=/usr/bin/e911ctl
+  config=/usr/share/e911proxy/examples/lab.xml
+else
+  tools/build.sh build || exit 1
+  dataplane=build/dataplane/app/e911-dataplane control=build/control/daemon/e911-control
+  ctl=build/tools/e911ctl/e911ctl config=examples/lab.xml
+fi
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (network namespaces)" >&2; exit 2; }
 
 id=demo$$ lab=$root/tools/lab/lab.sh work=$(mktemp -d) failed=0 dp_pid= ctl_pid=
@@ -31,21 +40,21 @@ cleanup() {
 trap cleanup EXIT
 "$lab" up "$id" || exit 1
 nsx() { ip netns exec "$("$lab" ns "$id" "$1")" "${@:2}"; }
-e911ctl() { build/tools/e911ctl/e911ctl --socket "$work/ctl.sock" "$@"; }
+e911ctl() { "$ctl" --socket "$work/ctl.sock" "$@"; }
 indent() { sed 's/^/     | /'; }
 
-echo "== e911-dataplane on the proxy host (net_af_packet on eth0, SIP at 198.18.0.10)"
-ip netns exec "$("$lab" ns "$id" proxy)" build/dataplane/app/e911-dataplane --no-huge -m 1024 -l 0-1 \
-  --no-pci --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0 -- --config examples/lab.xml \
+echo "== $dataplane on the proxy host (net_af_packet on eth0, SIP at 198.18.0.10)"
+ip netns exec "$("$lab" ns "$id" proxy)" "$dataplane" --no-huge -m 1024 -l 0-1 \
+  --no-pci --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0 -- --config "$config" \
   --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 --control "$work/dp.sock" \
   >"$work/dp.log" 2>&1 &
 dp_pid=$!
 for _ in $(seq 50); do grep -qs "running:" "$work/dp.log" && break; sleep 0.2; done
 grep -E "^e911-dataplane: (policies|port|running)" "$work/dp.log" | sed 's/^/   /'
 
-echo "== e911-control beside it (its SIP user agent at 198.19.3.1; control socket $work/ctl.sock)"
-cp examples/lab.xml "$work/e911proxy.xml"
-ip netns exec "$("$lab" ns "$id" control)" build/control/daemon/e911-control --config "$work/e911proxy.xml" \
+echo "== $control beside it (its SIP user agent at 198.19.3.1; control socket $work/ctl.sock)"
+cp "$config" "$work/e911proxy.xml"
+ip netns exec "$("$lab" ns "$id" control)" "$control" --config "$work/e911proxy.xml" \
   --dataplane "$work/dp.sock" --socket "$work/ctl.sock" --sip-address 198.19.3.1 --options-interval 0 \
   --metrics off --calls-log "$work/calls.log" >"$work/ctl.log" 2>&1 &
 ctl_pid=$!

@@ -5,7 +5,11 @@
 #   3. again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #   4. the multi-threaded suite (policy snapshots swapped under classifying
 #      threads) under ThreadSanitizer,
-#   5. each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus.
+#   5. each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus,
+#   6. the demo (README's main command) in the namespace lab,
+#   7. the Debian package: built, lintian, installed, checked (the demo again, with the
+#      installed programs), removed and purged (tools/ci/package-test.sh).
+# Stages 6 and 7 need root (namespaces, dpkg); without it they say so and are skipped.
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,3 +33,12 @@ echo "== fuzzing: ${fuzz_seconds}s per target"
 CC=clang tools/build.sh build-fuzz -Dfuzz=true -Dtests=false \
   -Db_sanitize=address,undefined -Db_lundef=false
 tools/fuzz.sh build-fuzz "$fuzz_seconds"
+
+if [ "$(id -u)" -eq 0 ]; then
+  echo "== the demo"
+  tools/demo.sh
+  echo "== the Debian package"
+  tools/ci/package-test.sh
+else
+  echo "== the demo and the Debian package: skipped (they need root)"
+fi

@@ -381,8 +381,9 @@ void *ua_thread(void *arg)
 	ua->root = su_root_create(ua);
 	snprintf(url, sizeof(url), strchr(ua->local_address, ':') ? "sip:[%s]:%u;transport=udp" : "sip:%s:%u;transport=udp",
 		 ua->local_address, ua->opt.local_port);
-	if (ua->root && su_wait_create(wait, ua->wake_fd, SU_WAIT_IN) == 0 &&
-	    su_root_register(ua->root, wait, woken, ua, 0) >= 0)
+	bool registered = ua->root && su_wait_create(wait, ua->wake_fd, SU_WAIT_IN) == 0 &&
+			  su_root_register(ua->root, wait, woken, ua, 0) >= 0;
+	if (registered)
 		ua->nua = nua_create(ua->root, callback, ua, NUTAG_URL(url), NUTAG_MEDIA_ENABLE(0),
 				     NUTAG_AUTOACK(1), NUTAG_ENABLEMESSAGE(0), SIPTAG_FROM_STR(ua->identity),
 				     TAG_IF(ua->opt.transaction_timeout_ms, NTATAG_SIP_T1X64(ua->opt.transaction_timeout_ms)),
@@ -405,6 +406,8 @@ void *ua_thread(void *arg)
 			su_timer_destroy(ua->stop_timer);
 		nua_destroy(ua->nua);
 	}
+	if (registered)
+		su_root_unregister(ua->root, wait, woken, ua);
 	if (ua->root)
 		su_root_destroy(ua->root);
 	su_deinit();

@@ -249,9 +249,12 @@ int main(void)
 	test_pings(base_port + 7);
 
 	ua_stop(ua);
-	if (system("rm -rf /tmp/ua_test.*") != 0) {
-		/* leftovers in /tmp are harmless */
+	char rm[64];
+	snprintf(rm, sizeof(rm), "rm -rf %s", dir);
+	if (chdir("/") != 0 || system(rm) != 0) {
+		/* a leftover scratch directory in /tmp is harmless */
 	}
 	printf("%d passed, %d failed\n", passed, failed);
+	fflush(stdout);
 	return failed ? 1 : 0;
 }

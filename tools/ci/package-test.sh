@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # package-test.sh: builds the e911proxy .deb from this tree, checks it with lintian, installs
 # it, checks what it put in place (user, directories, configuration, units with
-# `systemd-analyze verify`, e911-setup --check, every program's --help, man pages), removes it
+# `systemd-analyze verify`, e911-setup --check, every program's --help, man pages), runs the demo
+# against the installed programs (tools/demo.sh --installed), removes it
 # (the configuration must stay), purges it (everything must go). Needs root and no network
 # (the build dependencies must be installed: tools/setup/install-deps.sh). Exit 0 only if every
 # step passed. It refuses to run where e911proxy is installed already: it would purge it.
@@ -192,6 +193,13 @@ wait
 check "dataplane.sock is 660 e911proxy:e911proxy ($(cat "$work/sock.mode"))" grep -qx '660 e911proxy:e911proxy' "$work/sock.mode"
 ip netns del "$ns"
 netns_made=false
+
+step "the demo against the installed programs (not the build tree)"
+if "$root/tools/demo.sh" --installed >"$work/demo.log" 2>&1; then
+	echo "ok: $(tail -n 1 "$work/demo.log")"
+else
+	fail "the demo with the installed programs: $(tail -n 20 "$work/demo.log")"
+fi
 
 step "dpkg -r: the configuration, logs and user stay"
 echo '<!-- operator edit -->' >>/etc/e911proxy/e911proxy.xml
