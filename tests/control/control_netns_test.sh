@@ -84,10 +84,10 @@ desk_call() { # NAME
   sleep 0.5
   local before
   before=$(metric 'e911_emergency_calls_total{policy="Redmond"}')
-  (cd "$work" && nsx caller sipp "${sipp_common[@]}" -m 1 -sf "$sipp_dir/caller.xml" -s 911 -d 3000 \
+  (cd "$work" && nsx caller sipp "${sipp_common[@]}" -m 1 -sf "$sipp_dir/caller.xml" -s 911 -d 5000 \
      -i 198.18.10.25 198.18.0.10:5060 >"$work/$name-caller.out" 2>&1) &
   local caller_pid=$!
-  sleep 2 # the call is up; the desk's leg rings and connects
+  sleep 3 # the call is up; the desk's leg rings and connects
   local during
   during=$(metric 'e911_emergency_calls_total{policy="Redmond"}')
   wait "$caller_pid"; check $? "$name: the caller's call succeeds"
@@ -138,7 +138,7 @@ caller_pid=$!
 reloads=0
 for _ in 1 2 3; do
   sleep 0.7
-  e911ctl reload | grep -q "^ok version=" && reloads=$((reloads + 1))
+  e911ctl --timeout 60 reload | grep -q "^ok version=" && reloads=$((reloads + 1))
 done
 [ $reloads -eq 3 ]; check $? "reload under load: each answered with the version running"
 kill -KILL "$ctl_pid"; wait "$ctl_pid" 2>/dev/null; ctl_pid=
