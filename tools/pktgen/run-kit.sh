@@ -18,7 +18,7 @@
 # Usage: tools/pktgen/run-kit.sh [-r RATES] [-s SECONDS] [-n RUNS] [-S] [-k DIR] [PCAP]
 #   -r RATES    comma-separated; N% is pktgen's percentage of the link speed
 #               (10 Gb/s on virtio_user), N alone packets per second
-#               [default 1%,2%,4%,6%,8%,10%]
+#               [default 5%,10%,15%,20%,30%]
 #   -s SECONDS  sending time per rate [10]
 #   -n RUNS     runs of each rate; the summary gives medians [3]
 #   -S          sweep: one dataplane and one pktgen session (sweep.lua) per run
@@ -34,7 +34,13 @@
 # Environment: PKTGEN (the pktgen binary; default: build it with
 # tools/pktgen/build-pktgen.sh), DP_CPU (the dataplane's worker, default 0),
 # DP_MAIN_CPU (its main lcore, default DP_CPU, as in dataplane-bench.sh),
-# PG_CPU (both pktgen lcores, default 1), DP_OPTS (more e911-dataplane options).
+# PG_CPU (both pktgen lcores, default 1), PG_QSIZE (virtio ring size of
+# pktgen's port, default 4096: pktgen does RX and TX on one lcore, and while
+# its TX waits for room in a ring the dataplane has not emptied it receives
+# nothing, so the dataplane's frames back find a full ring: the dataplane
+# counts them as tx_full; a larger ring absorbs more of those stalls),
+# PG_LCORES and PG_MATRIX (pktgen's --lcores and -m; default one RX/TX lcore),
+# DP_OPTS (more e911-dataplane options, e.g. --overload-bursts 8 to shed).
 #
 # Per run it prints pktgen's line (offered and received frames and rates) and
 # the dataplane's exit counters; at the end one line per rate with the medians,
@@ -43,11 +49,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-rates=1%,2%,4%,6%,8%,10% seconds=10 runs=3 sweep=0 keep=
+rates=5%,10%,15%,20%,30% seconds=10 runs=3 sweep=0 keep=
 while getopts "r:s:n:Sk:" o; do
   case $o in
     r) rates=$OPTARG ;; s) seconds=$OPTARG ;; n) runs=$OPTARG ;; S) sweep=1 ;; k) keep=$OPTARG ;;
-    *) sed -n '18,35p' "$0" >&2; exit 2 ;;
+    *) sed -n '/^# Usage/,/^# DP_OPTS/p' "$0" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -55,6 +61,7 @@ pcap=${1:-}
 [ "$(id -u)" -eq 0 ] || { echo "run-kit: run as root (DPDK: hugepages, vhost-user)" >&2; exit 2; }
 
 dp_cpu=${DP_CPU:-0} pg_cpu=${PG_CPU:-$(($(nproc) > 1 ? 1 : 0))} dp_main_cpu=${DP_MAIN_CPU:-$dp_cpu}
+pg_lcores=${PG_LCORES:-0@$pg_cpu,1@$pg_cpu} pg_matrix=${PG_MATRIX:-[1].0} pg_qsize=${PG_QSIZE:-4096}
 pg_mac=02:00:00:00:00:02   # pktgen's virtio_user port (mac= devarg)
 dp_mac=56:48:4f:53:54:00   # net_vhost's MAC for its first port (fixed by the PMD)
 tag=e911kit$$
@@ -137,10 +144,10 @@ run_pktgen() { # LUA RATES RESULTS LOG
   # pktgen draws a full-screen page: script(1) gives it a terminal; setsid, a
   # process group to end whole. The Lua script quits pktgen when it is done.
   KIT_PCAP=$pcap KIT_RATES=$2 KIT_SECONDS=$seconds KIT_RESULTS=$3 \
-    setsid timeout -s KILL "$limit" script -qec "'$PKTGEN' --lcores 0@$pg_cpu,1@$pg_cpu --no-huge -m 4096 \
+    setsid timeout -s KILL "$limit" script -qec "'$PKTGEN' --lcores $pg_lcores --no-huge -m 4096 \
       --no-pci --no-telemetry --file-prefix $tag-pg \
-      --vdev net_virtio_user0,path=$sock,mac=$pg_mac,queue_size=1024 \
-      -- -P -m '[1].0' -s '0:$pcap' -f '$root/tools/pktgen/$1'" /dev/null </dev/null >"$4" 2>&1 &
+      --vdev net_virtio_user0,path=$sock,mac=$pg_mac,queue_size=$pg_qsize \
+      -- -P -m '$pg_matrix' -s '0:$pcap' -f '$root/tools/pktgen/$1'" /dev/null </dev/null >"$4" 2>&1 &
   pg_pid=$!
   wait "$pg_pid" || true
   pg_pid=
