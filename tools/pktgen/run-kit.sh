@@ -28,6 +28,8 @@
 #               that its counters and ns/packet belong to that rate alone.
 #   -k DIR      keep every log and result there (default: a temporary
 #               directory, removed at the end)
+#   -m DIR      run nothing: the medians of the runs kept in DIR (by -k), for
+#               the rates of -r (give the same -r, -s, -n and -S as then)
 #   PCAP        frames to replay; their destination must be 198.18.0.10:5060.
 #               Default: e911-gen-pcap --seed 1 --count 20000 (its default mix,
 #               callers on the two sites of tests/dataplane/policies.xml).
@@ -49,15 +51,60 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
-rates=5%,10%,15%,20%,30% seconds=10 runs=3 sweep=0 keep=
-while getopts "r:s:n:Sk:" o; do
+rates=5%,10%,15%,20%,30% seconds=10 runs=3 sweep=0 keep='' again=''
+while getopts "r:s:n:Sk:m:" o; do
   case $o in
     r) rates=$OPTARG ;; s) seconds=$OPTARG ;; n) runs=$OPTARG ;; S) sweep=1 ;; k) keep=$OPTARG ;;
+    m) again=$OPTARG ;;
     *) sed -n '/^# Usage/,/^# DP_OPTS/p' "$0" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
 pcap=${1:-}
+# key=value from a line: kv KEY LINE
+kv() { grep -oE "(^| )$1=[^ ]+" <<<"$2" | head -1 | cut -d= -f2; }
+# A counter of the dataplane's exit summary (0 when it is not printed).
+dpc() { awk -v k="$1" '$1 == "e911-dataplane:" && $2 == k { print $3; f = 1 } END { if (!f) print 0 }' "$2"; }
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+range() { sort -g | awk 'NR==1 {lo=$1} {hi=$1} END {print lo "-" hi}'; }
+
+# The medians of each rate over the runs in $work/runs.txt.
+summarise() {
+  echo
+  echo "medians of $runs run(s), $seconds s each, column by column (frames per second unless said):"
+  printf '%-10s %10s %10s %10s %8s %12s %10s %8s\n' rate target offered forwarded rx/tx fwd_msgs/s tx_full ns/pkt
+  for rate in "${rate_list[@]}"; do
+    key=$rate
+    [[ $rate == *% ]] && key=$(printf '%.4f' "${rate%\%}")
+    mapfile -t lines < <(if [[ $rate == *% ]]; then grep "rate_pct=$key " "$work/runs.txt"; else
+      grep -E "rate_pct=[0-9.]+ target_pps=$rate " "$work/runs.txt"; fi)
+    [ ${#lines[@]} -gt 0 ] || continue
+    col() { for l in "${lines[@]}"; do kv "$1" "$l"; done; }
+    col2() { for l in "${lines[@]}"; do sed -nE "s#.*$1.*#\\1#p" <<<"$l"; done; }
+    tgt=$(col target_pps | median) off=$(col tx_pps | median) fwd=$(col rx_pps | median)
+    ratio=$(col rx_over_tx | median)
+    if [ $sweep -eq 1 ]; then
+      msgs=- full=- ns=-
+    else
+      msgs=$(col2 'forwarded [0-9]+ \(([0-9]+)/s\)' | median)
+      full=$(col2 'tx_full ([0-9]+),' | median)
+      ns=$(col2 ' ([0-9]+) ns/packet busy' | median)
+    fi
+    printf '%-10s %10s %10s %10s %8s %12s %10s %8s\n' "$rate" "$tgt" "$off" "$fwd" "$ratio" "$msgs" "$full" "$ns"
+    echo "kit_median rate=$rate runs=${#lines[@]} seconds=$seconds target_pps=$tgt offered_pps=$off forwarded_pps=$fwd rx_over_tx=$ratio fwd_msgs_per_s=$msgs tx_full=$full ns_per_packet=$ns offered_range=$(col tx_pps | range) forwarded_range=$(col rx_pps | range)" >>"$work/medians.txt"
+  done
+  cat "$work/medians.txt"
+}
+
+IFS=, read -ra rate_list <<<"$rates"
+if [ -n "$again" ]; then
+  work=$again
+  [ -f "$work/runs.txt" ] || { echo "run-kit: no runs.txt in $work" >&2; exit 2; }
+  : >"$work/medians.txt"
+  summarise
+  exit 0
+fi
 [ "$(id -u)" -eq 0 ] || { echo "run-kit: run as root (DPDK: hugepages, vhost-user)" >&2; exit 2; }
 
 dp_cpu=${DP_CPU:-0} pg_cpu=${PG_CPU:-$(($(nproc) > 1 ? 1 : 0))} dp_main_cpu=${DP_MAIN_CPU:-$dp_cpu}
@@ -159,11 +206,6 @@ run_pktgen() { # LUA RATES RESULTS LOG
   fi
 }
 
-# key=value from a line: kv KEY LINE
-kv() { grep -oE "(^| )$1=[^ ]+" <<<"$2" | head -1 | cut -d= -f2; }
-# A counter of the dataplane's exit summary (0 when it is not printed).
-dpc() { awk -v k="$1" '$1 == "e911-dataplane:" && $2 == k { print $3; f = 1 } END { if (!f) print 0 }' "$2"; }
-
 # One run's figures: pktgen's line, then the dataplane's counters of that run.
 report() { # RESULT_LINE DP_LOG RUN
   local line=$1 log=$2 secs fwd msgs ns
@@ -177,10 +219,9 @@ report() { # RESULT_LINE DP_LOG RUN
     "$msgs" "$fwd" "$(awk -v f="$fwd" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? f / s : 0) }')" "${ns:-?}"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
 
 : >"$work/runs.txt"
-IFS=, read -ra rate_list <<<"$rates"
 for ((r = 1; r <= runs; r++)); do
   if [ $sweep -eq 1 ]; then
     start_dataplane "$work/dp.$r.log"
@@ -205,29 +246,6 @@ for ((r = 1; r <= runs; r++)); do
   fi
 done
 
-echo
-echo "medians of $runs run(s), $seconds s each (frames per second unless said):"
-printf '%-10s %10s %10s %10s %8s %12s %10s %8s\n' rate target offered forwarded rx/tx fwd_msgs/s tx_full ns/pkt
-for rate in "${rate_list[@]}"; do
-  key=$rate
-  [[ $rate == *% ]] && key=$(printf '%.4f' "${rate%\%}")
-  mapfile -t lines < <(if [[ $rate == *% ]]; then grep "rate_pct=$key " "$work/runs.txt"; else
-    grep -E "rate_pct=[0-9.]+ target_pps=$rate " "$work/runs.txt"; fi)
-  [ ${#lines[@]} -gt 0 ] || continue
-  col() { for l in "${lines[@]}"; do kv "$1" "$l"; done; }
-  col2() { for l in "${lines[@]}"; do sed -nE "s#.*$1.*#\\1#p" <<<"$l"; done; }
-  tgt=$(col target_pps | median) off=$(col tx_pps | median) fwd=$(col rx_pps | median)
-  ratio=$(col rx_over_tx | median)
-  if [ $sweep -eq 1 ]; then
-    msgs=- full=- ns=-
-  else
-    msgs=$(col2 'forwarded [0-9]+ \(([0-9]+)/s\)' | median)
-    full=$(col2 'tx_full ([0-9]+),' | median)
-    ns=$(col2 ' ([0-9]+) ns/packet busy' | median)
-  fi
-  printf '%-10s %10s %10s %10s %8s %12s %10s %8s\n' "$rate" "$tgt" "$off" "$fwd" "$ratio" "$msgs" "$full" "$ns"
-  echo "kit_median rate=$rate runs=${#lines[@]} seconds=$seconds target_pps=$tgt offered_pps=$off forwarded_pps=$fwd rx_over_tx=$ratio fwd_msgs_per_s=$msgs tx_full=$full ns_per_packet=$ns" >>"$work/medians.txt"
-done
-cat "$work/medians.txt"
+summarise
 [ -n "$keep" ] && echo "logs: $work"
 echo kit_done
