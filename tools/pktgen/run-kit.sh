@@ -123,6 +123,7 @@ dp_pid='' pg_pid=''
 
 cleanup() {
   local rc=$?
+  set +e # a `wait` for a killed process returns non-zero: errexit would stop the cleanup there
   [ -n "$pg_pid" ] && kill -TERM -- "-$pg_pid" 2>/dev/null && wait "$pg_pid" 2>/dev/null
   [ -n "$dp_pid" ] && kill -INT "$dp_pid" 2>/dev/null && wait "$dp_pid" 2>/dev/null
   rm -f "$sock"
