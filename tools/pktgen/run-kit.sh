@@ -154,14 +154,20 @@ fi
 pcap=$(cd "$(dirname "$pcap")" && pwd)/$(basename "$pcap")
 
 # Hugepages for the dataplane when enough are free (other processes may hold
-# some); pktgen runs without (virtio_user shares its memory through memfd).
-dp_mem=(--no-huge -m 1024)
-free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
-if [ "${free:-0}" -ge 600 ] && grep -q hugetlbfs /proc/mounts; then dp_mem=(-m 1024 --huge-unlink); fi
+# some, and take them between two runs: checked before each start); pktgen
+# runs without (virtio_user shares its memory through memfd).
+pick_dp_mem() {
+  dp_mem=(--no-huge -m 1024)
+  local free
+  free=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+  if [ "${free:-0}" -ge 600 ] && grep -q hugetlbfs /proc/mounts; then dp_mem=(-m 1024 --huge-unlink); fi
+}
+pick_dp_mem
 echo "dataplane: ${dp_mem[*]}, worker on CPU $dp_cpu, main lcore on CPU $dp_main_cpu; pktgen: --no-huge -m 4096, lcores on CPU $pg_cpu"
 
 start_dataplane() { # LOG
   rm -f "$sock"
+  pick_dp_mem
   # shellcheck disable=SC2086
   "$dp_bin" "${dp_mem[@]}" --lcores "0@$dp_main_cpu,1@$dp_cpu" --no-pci --no-telemetry --file-prefix "$tag-dp" \
     --vdev "net_vhost0,iface=$sock" -- --config tests/dataplane/policies.xml \
@@ -175,6 +181,7 @@ start_dataplane() { # LOG
     sleep 0.1
   done
   grep -qs "running:" "$1" || { cat "$1" >&2; echo "run-kit: the dataplane is not running after 10 s" >&2; exit 1; }
+  [ "${dp_mem[0]}" = --no-huge ] && echo "run-kit: too few free hugepages: this dataplane runs with --no-huge" >&2
   grep -q "port 0 (net_vhost) $dp_mac" "$1" ||
     echo "run-kit: warning: the dataplane's MAC is not $dp_mac (the pcap's destination); it is promiscuous, so frames still arrive" >&2
 }
