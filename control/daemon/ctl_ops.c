@@ -127,9 +127,17 @@ void ops_answer(struct ops *o, uint64_t id, const char *text)
 	struct client *cl = find(o, id);
 	if (!cl)
 		return;
-	size_t n = strlen(text);
-	bool ok = out_append(cl, text, n) && (n == 0 || text[n - 1] == '\n' || out_append(cl, "\n", 1)) &&
-		  out_append(cl, "\n", 1);
+	/* An empty line ends an answer: one inside it (a blank line of a description in
+	 * `show config`) goes out as a line holding one space. */
+	bool ok = true;
+	const char *line = text;
+	while (ok && *line) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) : strlen(line);
+		ok = (n ? out_append(cl, line, n) : out_append(cl, " ", 1)) && out_append(cl, "\n", 1);
+		line += n + (nl != NULL);
+	}
+	ok = ok && out_append(cl, "\n", 1);
 	cl->busy = false;
 	if (!ok) { /* it does not read, or we have no memory for it */
 		client_close(cl);

@@ -52,7 +52,8 @@ struct ua_ping {
 	struct ua_gateway gw;
 	uint32_t misses;
 	bool up;
-	bool waiting; /* a ping is out */
+	bool waiting;     /* a ping is out */
+	bool missed_late; /* it has been counted as a miss already (no answer within an interval) */
 };
 
 struct ua {

@@ -171,13 +171,37 @@ static void ping(struct ua *ua, uint32_t slot)
 	nua_options(h->nh, TAG_END());
 }
 
+/* One ping's verdict: an answer, or a miss (no answer within an interval, or a 408/503). */
+static void note_ping(struct ua *ua, uint32_t slot, bool answered, int status)
+{
+	struct ua_ping *p = &ua->pings[slot];
+	p->misses = answered ? 0 : p->misses + 1;
+	bool up = answered || p->misses < ua->opt.options_failures;
+	if (up == p->up)
+		return;
+	p->up = up;
+	struct ua_event ev = { .kind = UA_EVENT_GATEWAY, .gateway = p->gw.index, .up = up,
+			       .status = (uint16_t)(answered ? status : 0) };
+	snprintf(ev.route, sizeof(ev.route), "%s", p->gw.route);
+	ua_post(ua, &ev);
+}
+
 static void ping_all(struct ua *ua, su_timer_t *t, struct ua_handle *arg)
 {
 	(void)t;
 	(void)arg;
-	for (uint32_t i = 0; i < ua->ping_count; i++)
-		if (!ua->pings[i].waiting) /* one ping out per gateway at a time */
+	for (uint32_t i = 0; i < ua->ping_count; i++) {
+		if (!ua->pings[i].waiting) {
 			ping(ua, i);
+		} else if (!ua->pings[i].missed_late) {
+			/* No answer within a whole interval: a miss now, not after timer F (32 s). One
+			 * ping out per gateway at a time; its late answer still counts. */
+			ua->pings[i].missed_late = true;
+			note_ping(ua, i, false, 0);
+		} else {
+			note_ping(ua, i, false, 0);
+		}
+	}
 }
 
 static void do_gateways(struct ua *ua, struct ua_request *r)
@@ -299,22 +323,15 @@ static void on_invite(struct ua_handle *h, int status, sip_t const *sip)
 static void on_ping(struct ua_handle *h, int status, sip_t const *sip)
 {
 	struct ua *ua = h->ua;
+	(void)sip;
 	if (status < 200)
 		return;
 	if (h->index < ua->ping_count && ua->pings[h->index].waiting) {
-		struct ua_ping *p = &ua->pings[h->index];
-		p->waiting = false;
-		(void)sip;
-		bool answered = !unreachable(status);
-		p->misses = answered ? 0 : p->misses + 1;
-		bool up = answered || p->misses < ua->opt.options_failures;
-		if (up != p->up) {
-			p->up = up;
-			struct ua_event ev = { .kind = UA_EVENT_GATEWAY, .gateway = p->gw.index, .up = up,
-					       .status = (uint16_t)(answered ? status : 0) };
-			snprintf(ev.route, sizeof(ev.route), "%s", p->gw.route);
-			ua_post(ua, &ev);
-		}
+		ua->pings[h->index].waiting = false;
+		/* A late answer still says it is alive; a late failure was already counted as a miss. */
+		if (!unreachable(status) || !ua->pings[h->index].missed_late)
+			note_ping(ua, h->index, !unreachable(status), status);
+		ua->pings[h->index].missed_late = false;
 	}
 	free_handle(h);
 }

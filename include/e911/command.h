@@ -54,7 +54,7 @@ struct ctl_result {
 	uint32_t limit;             /* CTL_SHOW_CALLS: how many */
 	uint64_t ref;               /* CTL_CONFERENCE_END: the call's ref */
 	struct e911_config *config; /* CTL_CHANGE: owned by the result until taken (set it to NULL) */
-	char *text;                 /* malloc'd, NUL-terminated; NULL only when out of memory */
+	char *text;                 /* malloc'd, NUL-terminated; NULL for CTL_DAEMON, or when out of memory */
 };
 
 /**

@@ -128,11 +128,11 @@ desk_call "second call"
 grep -q "a=sendrecv" "$work/second call-bridge.msg"; check $? "the next call follows the change: two-way, sendrecv"
 
 # A stream of emergency calls from London (no desk work), reloads, and e911-control killed.
-(cd "$work" && nsx trunk sipp -nostdin -timeout 60s -timeout_error -m 100 -sf "$sipp_dir/trunk.xml" \
+(cd "$work" && nsx trunk sipp -nostdin -timeout 150s -timeout_error -m 100 -sf "$sipp_dir/trunk.xml" \
    -i 198.19.0.20 -p 5060 >"$work/load-trunk.out" 2>&1) &
 trunk_pid=$!
 sleep 0.5
-(cd "$work" && nsx caller2 sipp -nostdin -timeout 60s -timeout_error -m 100 -r 10 -sf "$sipp_dir/caller.xml" \
+(cd "$work" && nsx caller2 sipp -nostdin -timeout 150s -timeout_error -m 100 -r 10 -sf "$sipp_dir/caller.xml" \
    -s 999 -i 198.18.20.57 198.18.0.10:5060 >"$work/load-caller.out" 2>&1) &
 caller_pid=$!
 reloads=0
