@@ -101,7 +101,7 @@ static enum net_kind ipv4(const uint8_t *frame, uint32_t len, bool l4_cksum_good
 		const struct rte_udp_hdr *uh = (const void *)(frame + l4);
 		/* A zero UDP checksum over IPv4 means "none" (RFC 768). */
 		if (k == NET_KIND_UDP && !l4_cksum_good && uh->dgram_cksum != 0 &&
-		    rte_ipv4_udptcp_cksum_verify((const void *)(frame + l3), uh) != 0)
+		    net_cksum_add(uh, payload, rte_ipv4_phdr_cksum((const void *)(frame + l3), 0)) != 0xffff)
 			return set(v, NET_KIND_DROP_UDP_CHECKSUM);
 		return k;
 	}
@@ -139,7 +139,7 @@ static enum net_kind ipv6(const uint8_t *frame, uint32_t len, bool l4_cksum_good
 		enum net_kind k = udp(frame, l4, payload, v);
 		/* The UDP checksum is mandatory over IPv6 (RFC 8200 §8.1). */
 		if (k == NET_KIND_UDP && !l4_cksum_good &&
-		    rte_ipv6_udptcp_cksum_verify((const void *)(frame + l3), frame + l4) != 0)
+		    net_cksum_add(frame + l4, payload, rte_ipv6_phdr_cksum((const void *)(frame + l3), 0)) != 0xffff)
 			return set(v, NET_KIND_DROP_UDP_CHECKSUM);
 		return k;
 	}

@@ -28,14 +28,21 @@ uint32_t net_udp_header_len(uint8_t family, bool vlan)
 
 /* The UDP checksum field: full checksum over header and payload, or the
  * pseudo-header's for the NIC to finish. l3 is a local copy of the header. */
-static uint16_t udp_cksum4(const struct rte_ipv4_hdr *l3, const uint8_t *l4, bool offload)
+static uint16_t udp_full(uint32_t phdr, const uint8_t *l4, uint16_t udp_len)
 {
-	return offload ? rte_ipv4_phdr_cksum(l3, 0) : rte_ipv4_udptcp_cksum(l3, l4);
+	/* As rte_ipv4/6_udptcp_cksum, with the faster running sum (e911/net.h). */
+	uint16_t ck = (uint16_t)~net_cksum_add(l4, udp_len, phdr);
+	return ck ? ck : 0xffff;
 }
 
-static uint16_t udp_cksum6(const struct rte_ipv6_hdr *l3, const uint8_t *l4, bool offload)
+static uint16_t udp_cksum4(const struct rte_ipv4_hdr *l3, const uint8_t *l4, uint16_t udp_len, bool offload)
 {
-	return offload ? rte_ipv6_phdr_cksum(l3, 0) : rte_ipv6_udptcp_cksum(l3, l4);
+	return offload ? rte_ipv4_phdr_cksum(l3, 0) : udp_full(rte_ipv4_phdr_cksum(l3, 0), l4, udp_len);
+}
+
+static uint16_t udp_cksum6(const struct rte_ipv6_hdr *l3, const uint8_t *l4, uint16_t udp_len, bool offload)
+{
+	return offload ? rte_ipv6_phdr_cksum(l3, 0) : udp_full(rte_ipv6_phdr_cksum(l3, 0), l4, udp_len);
 }
 
 uint32_t net_udp_encap(uint8_t *frame, const struct net_iface *ifc, const uint8_t dst_mac[6],
@@ -73,7 +80,7 @@ uint32_t net_udp_encap(uint8_t *frame, const struct net_iface *ifc, const uint8_
 		memcpy(&ip.dst_addr, dst_ip, 4);
 		ip.hdr_checksum = rte_ipv4_cksum(&ip);
 		memcpy(frame + l3, &ip, sizeof(ip));
-		ck = udp_cksum4(&ip, frame + l4, cksum_offload);
+		ck = udp_cksum4(&ip, frame + l4, udp_len, cksum_offload);
 	} else {
 		struct rte_ipv6_hdr ip;
 		memset(&ip, 0, sizeof(ip));
@@ -84,7 +91,7 @@ uint32_t net_udp_encap(uint8_t *frame, const struct net_iface *ifc, const uint8_
 		memcpy(ip.src_addr, src_ip, 16);
 		memcpy(ip.dst_addr, dst_ip, 16);
 		memcpy(frame + l3, &ip, sizeof(ip));
-		ck = udp_cksum6(&ip, frame + l4, cksum_offload);
+		ck = udp_cksum6(&ip, frame + l4, udp_len, cksum_offload);
 	}
 	memcpy(frame + l4 + offsetof(struct rte_udp_hdr, dgram_cksum), &ck, sizeof(ck));
 	return hlen + payload_len;

@@ -143,7 +143,7 @@ static int record_route(const struct proxy_conf *conf, const struct sip_msg *msg
 	if (!text)
 		return -1;
 	uint32_t n = PUT_LIT(text, "Record-Route: <sip:");
-	n += proxy_fmt_hostport(text + n, &self->ep);
+	n += proxy_fmt_self(text + n, self);
 	n += PUT_LIT(text + n, ";lr>\r\n");
 	plan_text_trim(plan, cap, n);
 	/* Ours must be the topmost Record-Route. */

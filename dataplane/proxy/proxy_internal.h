@@ -60,6 +60,8 @@ uint32_t proxy_fmt_u32(char *out, uint32_t v);
 uint32_t proxy_fmt_host(char *out, const struct proxy_endpoint *ep);
 /* Host and, unless it is 5060, ":port". */
 uint32_t proxy_fmt_hostport(char *out, const struct proxy_endpoint *ep);
+/* The same for one of our addresses, from its host text made at start-up. */
+uint32_t proxy_fmt_self(char *out, const struct proxy_self *self);
 
 /* A SIP host slice and port (0 = default 5060) name one of our addresses. */
 bool proxy_is_self(const struct proxy_conf *conf, struct e911_slice host, uint16_t port);

@@ -112,7 +112,7 @@ static void find_identity(const struct sip_msg *msg, struct proxy_plan *plan)
 
 static const char *find_bytes(struct e911_slice hay, const char *needle, size_t n)
 {
-	return hay.len ? memmem(hay.p, hay.len, needle, n) : NULL;
+	return hay.len ? sip_find_bytes(hay.p, hay.len, needle, n) : NULL;
 }
 
 /*

@@ -150,7 +150,7 @@ static int our_via(const struct sip_msg *msg, struct proxy_plan *plan)
 		return -1;
 	uint32_t n = 0;
 	memcpy(text, "Via: SIP/2.0/UDP ", 17);
-	n = 17 + proxy_fmt_hostport(text + 17, &self->ep);
+	n = 17 + proxy_fmt_self(text + 17, self);
 	memcpy(text + n, ";branch=", 8);
 	n += 8;
 	proxy_branch(msg, plan, text + n);

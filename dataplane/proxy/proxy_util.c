@@ -72,14 +72,12 @@ struct e911_slice proxy_hdr_line(const struct sip_msg *msg, uint32_t i)
 
 uint32_t proxy_fmt_u32(char *out, uint32_t v)
 {
-	char tmp[10];
-	uint32_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (uint32_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	/* The digit count first, then the digits from the right: no reversal. */
+	uint32_t n = 1;
+	for (uint32_t t = v; t >= 10; t /= 10)
+		n++;
+	for (uint32_t i = n; i-- > 0; v /= 10)
+		out[i] = (char)('0' + v % 10);
 	return n;
 }
 
@@ -88,11 +86,15 @@ uint32_t proxy_fmt_host(char *out, const struct proxy_endpoint *ep)
 	if (ep->family == E911_IPV4) {
 		uint32_t n = 0;
 		for (int i = 0; i < 4; i++) {
-			n += proxy_fmt_u32(out + n, ep->addr[i]);
-			if (i < 3)
-				out[n++] = '.';
+			uint32_t b = ep->addr[i];
+			if (b >= 100)
+				out[n++] = (char)('0' + b / 100);
+			if (b >= 10)
+				out[n++] = (char)('0' + b / 10 % 10);
+			out[n++] = (char)('0' + b % 10);
+			out[n++] = '.';
 		}
-		return n;
+		return n - 1;
 	}
 	char text[INET6_ADDRSTRLEN];
 	inet_ntop(AF_INET6, ep->addr, text, sizeof(text));
@@ -101,6 +103,17 @@ uint32_t proxy_fmt_host(char *out, const struct proxy_endpoint *ep)
 	memcpy(out + 1, text, len);
 	out[len + 1] = ']';
 	return (uint32_t)len + 2;
+}
+
+uint32_t proxy_fmt_self(char *out, const struct proxy_self *self)
+{
+	uint32_t n = self->host_len;
+	memcpy(out, self->host, n);
+	if (self->ep.port != PROXY_SIP_PORT) {
+		out[n++] = ':';
+		n += proxy_fmt_u32(out + n, self->ep.port);
+	}
+	return n;
 }
 
 uint32_t proxy_fmt_hostport(char *out, const struct proxy_endpoint *ep)

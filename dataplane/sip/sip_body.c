@@ -66,7 +66,7 @@ static int64_t find_delimiter(struct e911_slice body, struct e911_slice boundary
 	const char *p = body.p + from;
 
 	while (p < end) {
-		const char *hit = memmem(p, (size_t)(end - p), boundary.p, boundary.len);
+		const char *hit = sip_find_bytes(p, (size_t)(end - p), boundary.p, boundary.len);
 		if (hit == NULL)
 			return -1;
 		if (hit - body.p >= 2 && hit[-1] == '-' && hit[-2] == '-') {

@@ -7,6 +7,10 @@
 
 #include "e911/sip.h"
 
+#if defined(E911_SIMD_SSE2)
+#include <emmintrin.h>
+#endif
+
 #define IS_ALNUM(c) (((c) >= '0' && (c) <= '9') || ((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 #define IS_ONE_OF2(c, a, b) ((c) == (a) || (c) == (b))
 #define IS_TOKEN(c)                                                                      \
@@ -109,4 +113,65 @@ const char *sip_scan_host(const char *p, const char *end, uint8_t *kind)
 		return NULL;
 	*kind = ipv4 && dots == 3 && run > 0 ? SIP_HOST_IPV4 : SIP_HOST_NAME;
 	return q;
+}
+
+/*
+ * memmem, 32 candidate positions a step: the positions where both the
+ * needle's first and last bytes match (compares of 16 bytes), then a full
+ * compare at each, lowest first. The first occurrence, as memmem; the last
+ * 16 + n - 1 bytes at most and every short case go to memmem itself.
+ */
+#if defined(E911_SIMD_SSE2)
+/* The candidates of one step (bit k: position at + k), checked in full, lowest first. */
+static __attribute__((noinline)) const char *find_check(const char *at, uint32_t mask, const char *needle, size_t n)
+{
+	for (; mask; mask &= mask - 1) {
+		const char *p = at + __builtin_ctz(mask);
+		if (memcmp(p + 1, needle + 1, n - 2) == 0)
+			return p;
+	}
+	return NULL;
+}
+#endif
+
+const char *sip_find_bytes(const char *hay, size_t len, const char *needle, size_t n)
+{
+	if (n == 0)
+		return hay;
+	if (len < n)
+		return NULL;
+	size_t i = 0;
+#if defined(E911_SIMD_SSE2)
+	if (n >= 2) {
+		const __m128i first = _mm_set1_epi8(needle[0]), last = _mm_set1_epi8(needle[n - 1]);
+		const char *tail = hay + n - 1;
+		/* 32 positions a step: one test for both halves. */
+		for (; i + n + 31 <= len; i += 32) {
+			__m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)(hay + i));
+			__m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(hay + i + 16));
+			__m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)(tail + i));
+			__m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)(tail + i + 16));
+			__m128i m0 = _mm_and_si128(_mm_cmpeq_epi8(a0, first), _mm_cmpeq_epi8(b0, last));
+			__m128i m1 = _mm_and_si128(_mm_cmpeq_epi8(a1, first), _mm_cmpeq_epi8(b1, last));
+			uint32_t mask = (uint32_t)_mm_movemask_epi8(m0) | (uint32_t)_mm_movemask_epi8(m1) << 16;
+			if (__builtin_expect(mask != 0, 0)) {
+				const char *hit = find_check(hay + i, mask, needle, n);
+				if (hit)
+					return hit;
+			}
+		}
+		for (; i + n + 15 <= len; i += 16) {
+			__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(hay + i));
+			__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(tail + i));
+			uint32_t mask = (uint32_t)_mm_movemask_epi8(
+				_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
+			if (mask) {
+				const char *hit = find_check(hay + i, mask, needle, n);
+				if (hit)
+					return hit;
+			}
+		}
+	}
+#endif
+	return memmem(hay + i, len - i, needle, n);
 }

@@ -15,6 +15,7 @@
 #define E911_NET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* What a frame is: X(name, text). NET_KIND_DROP_* are the drop reasons. */
@@ -78,5 +79,15 @@ struct net_view {
  *         do with it; v is filled as far as the frame was read.
  */
 enum net_kind net_decap(const uint8_t *frame, uint32_t len, bool l4_cksum_good, struct net_view *v);
+
+/**
+ * The Internet checksum's running sum (RFC 1071) of `len` bytes added to
+ * `sum`: the one's-complement sum of the native-order 16-bit words (an odd
+ * last byte as DPDK's rte_raw_cksum takes it), folded to 16 bits (0..0xffff).
+ * Equal to rte_raw_cksum(buf, len) for sum 0, and several times cheaper per
+ * byte on DPDK 22.11 (16 bytes a step instead of 2). The checksum field is
+ * the complement of the folded total.
+ */
+uint32_t net_cksum_add(const void *buf, size_t len, uint32_t sum);
 
 #endif /* E911_NET_H */

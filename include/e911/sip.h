@@ -425,4 +425,12 @@ int sip_multipart_next(struct e911_slice body, struct e911_slice boundary, uint3
  */
 int sip_find_pidf(const struct sip_msg *msg, struct e911_slice *pidf);
 
+/**
+ * memmem(hay, len, needle, n): the first occurrence, or NULL (hay itself for
+ * n 0). With SSE2, 16 candidate positions a step; several times fewer
+ * instructions than glibc's memmem for the needles the proxy looks for (a
+ * multipart boundary, "method>Manual<" in a PIDF-LO).
+ */
+const char *sip_find_bytes(const char *hay, size_t len, const char *needle, size_t n);
+
 #endif /* E911_SIP_H */

@@ -1,18 +1,41 @@
 /*
  * fuzz_sip_scan - differential fuzzer: the SSE2 scanners of the parser (end
  * of line, end of header name) must find exactly what their scalar twins
- * find, at every start offset.
+ * find, at every start offset; sip_find_bytes what memmem finds, for a
+ * needle taken from the input itself (first byte: its length) and for the
+ * needles the proxy uses.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "e911/sip.h"
 #include "sip_scan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void check_find(const char *hay, size_t len, const char *needle, size_t n)
+{
+	if (sip_find_bytes(hay, len, needle, n) != (const char *)memmem(hay, len, needle, n))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	if (size >= 1) {
+		size_t n = data[0] % 24u < size - 1 ? data[0] % 24u : size - 1;
+		char *copy = malloc(size);
+		if (copy == NULL)
+			return 0;
+		memcpy(copy, data, size);
+		const char *needle = copy + 1, *hay = copy + 1 + n;
+		size_t len = size - 1 - n;
+		check_find(hay, len, needle, n);
+		check_find(copy, size, needle, n); /* the needle inside the haystack */
+		check_find(copy, size, "method>Manual<", 14);
+		check_find(copy, size, "LocationPolicyTagID", 19);
+		free(copy);
+	}
 #if defined(SIP_HAVE_FIND_LF_SSE2)
 	char *buf = malloc(size ? size : 1);
 	if (buf == NULL)

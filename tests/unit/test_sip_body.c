@@ -356,6 +356,34 @@ static void test_find_pidf_in_the_sample_invites(void **state)
 	}
 }
 
+/* sip_find_bytes is memmem: the same first occurrence for every needle
+ * length, haystack length and place, including near the end and overlaps. */
+static void test_find_bytes_is_memmem(void **state)
+{
+	(void)state;
+	char hay[160];
+	static const char alphabet[] = "aab<>m";
+	uint32_t x = 7;
+	for (int round = 0; round < 400; round++) {
+		for (size_t i = 0; i < sizeof(hay); i++) {
+			x = x * 1103515245u + 12345u;
+			hay[i] = alphabet[(x >> 16) % 6u];
+		}
+		for (size_t len = 0; len <= sizeof(hay); len += 1 + (size_t)(round % 7))
+			for (size_t n = 0; n <= 20 && n <= len; n++) {
+				size_t at = (size_t)(x % (len - n + 1));
+				const char *needle = hay + at; /* present at least once */
+				assert_ptr_equal(sip_find_bytes(hay, len, needle, n), memmem(hay, len, needle, n));
+				assert_ptr_equal(sip_find_bytes(hay, len, "method>Manual<", 14),
+						 memmem(hay, len, "method>Manual<", 14));
+				assert_ptr_equal(sip_find_bytes(hay, len, "ab<", 3), memmem(hay, len, "ab<", 3));
+			}
+	}
+	static const char pidf[] = "<gp:method>DHCP</gp:method><x>method>Manual</x>method>Manual<";
+	assert_ptr_equal(sip_find_bytes(pidf, strlen(pidf), "method>Manual<", 14), strstr(pidf, "<x>") + 3);
+	assert_null(sip_find_bytes(pidf, 43, "method>Manual<", 14));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_find_pidf_locates_the_location_document),
 		cmocka_unit_test(test_find_pidf_gives_up_after_too_many_parts),
 		cmocka_unit_test(test_find_pidf_in_the_sample_invites),
+		cmocka_unit_test(test_find_bytes_is_memmem),
 	};
 
 	return cmocka_run_group_tests_name("sip_body", tests, NULL, NULL);

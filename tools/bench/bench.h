@@ -7,5 +7,6 @@
 
 int bench_parse(int argc, char **argv);
 int bench_classify(int argc, char **argv);
+int bench_pipeline(int argc, char **argv);
 
 #endif /* E911_BENCH_H */
