@@ -100,7 +100,7 @@ report() { # NAME "RATE TICKS CALLS"
 
 echo "== e911-dataplane (net_af_packet, 1 worker, polling: its CPU is a whole core by design)"
 ip netns exec "$(ns proxy)" build/dataplane/app/e911-dataplane --no-huge -m 1024 -l 0-1 --no-pci \
-  --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0 -- --config examples/lab.xml \
+  --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0,blocksz=8192,framesz=8192,framecnt=1024 -- --config examples/lab.xml \
   --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 >"$work/dp.log" 2>&1 &
 proxy_pid=$!
 for _ in $(seq 50); do grep -qs "running:" "$work/dp.log" && break; sleep 0.2; done
