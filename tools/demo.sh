@@ -30,11 +30,9 @@ else
 fi
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (network namespaces)" >&2; exit 2; }
 
-id=demo$$ lab=$root/tools/lab/lab.sh work=$(mktemp -d) failed=0 dp_pid= ctl_pid=
+id=demo$$ lab=$root/tools/lab/lab.sh work=$(mktemp -d) failed=0
 cleanup() {
-  [ -n "$ctl_pid" ] && kill -TERM "$ctl_pid" 2>/dev/null && wait "$ctl_pid" 2>/dev/null
-  [ -n "$dp_pid" ] && kill -TERM "$dp_pid" 2>/dev/null && wait "$dp_pid" 2>/dev/null
-  "$lab" down "$id"
+  "$lab" down "$id" # stops the lab's processes too
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -43,22 +41,10 @@ nsx() { ip netns exec "$("$lab" ns "$id" "$1")" "${@:2}"; }
 e911ctl() { "$ctl" --socket "$work/ctl.sock" "$@"; }
 indent() { sed 's/^/     | /'; }
 
-echo "== $dataplane on the proxy host (net_af_packet on eth0, SIP at 198.18.0.10)"
-ip netns exec "$("$lab" ns "$id" proxy)" "$dataplane" --no-huge -m 1024 -l 0-1 \
-  --no-pci --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0 -- --config "$config" \
-  --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 --control "$work/dp.sock" \
-  >"$work/dp.log" 2>&1 &
-dp_pid=$!
-for _ in $(seq 50); do grep -qs "running:" "$work/dp.log" && break; sleep 0.2; done
+echo "== the proxy host: $dataplane (net_af_packet on eth0, SIP at 198.18.0.10)"
+echo "   and $control beside it (its SIP user agent at 198.19.3.1)"
+E911_DATAPLANE=$dataplane E911_CONTROL=$control "$lab" start "$id" "$config" "$work" || exit 1
 grep -E "^e911-dataplane: (policies|port|running)" "$work/dp.log" | sed 's/^/   /'
-
-echo "== $control beside it (its SIP user agent at 198.19.3.1; control socket $work/ctl.sock)"
-cp "$config" "$work/e911proxy.xml"
-ip netns exec "$("$lab" ns "$id" control)" "$control" --config "$work/e911proxy.xml" \
-  --dataplane "$work/dp.sock" --socket "$work/ctl.sock" --sip-address 198.19.3.1 --options-interval 0 \
-  --metrics off --calls-log "$work/calls.log" >"$work/ctl.log" 2>&1 &
-ctl_pid=$!
-for _ in $(seq 50); do grep -qs "event=resync result=running" "$work/ctl.log" && break; sleep 0.1; done
 e911ctl show version | sed 's/^/   /'
 
 # The request (INVITE or MESSAGE) a party received, in a few lines.
@@ -143,8 +129,11 @@ e911ctl set policy Redmond conference-mode two-way | sed 's/^/   /' || failed=$(
 call 6 "911 from Redmond again: the desk now joins two-way" caller 198.18.10.25 caller.xml 911 trunk desk validated
 grep -q a=sendrecv "$work/bridge.6.msg" || { echo "   FAILED: the change did not reach the call"; failed=$((failed + 1)); }
 
-kill -TERM "$ctl_pid"; wait "$ctl_pid"; ctl_pid=
-kill -TERM "$dp_pid"; wait "$dp_pid"; dp_pid=
+# Stop them as their service would (SIGTERM), the dataplane printing its counters.
+for role in control proxy; do
+  for p in $(ip netns pids "$("$lab" ns "$id" "$role")"); do kill -TERM "$p"; done
+done
+for _ in $(seq 50); do grep -qs "stopped\." "$work/dp.log" && break; sleep 0.1; done
 echo
 echo "== the dataplane's counters at exit"
 grep -E '^e911-dataplane: (stopped|  )' "$work/dp.log" | sed 's/^e911-dataplane: /   /'

@@ -13,8 +13,19 @@
 #                          user agent; it reaches the dataplane by its UNIX socket)
 #
 # Usage (root): lab.sh up ID | lab.sh down ID | lab.sh ns ID ROLE (prints the
-# namespace name). Every name carries ID, so parallel labs do not collide;
-# `down` removes everything `up` made, and is safe to run twice.
+# namespace name) | lab.sh start ID CONFIG DIR. Every name carries ID, so
+# parallel labs do not collide; `down` removes everything `up` made (and stops
+# every process in the lab's namespaces), and is safe to run twice.
+#
+# `start` runs the proxy host of a lab that is up: e911-dataplane on
+# net_af_packet on the proxy's eth0 (SIP at 198.18.0.10, default next hop
+# 198.19.1.1:5080, control channel DIR/dp.sock) and e911-control in the
+# control namespace (its SIP user agent at 198.19.3.1, control socket
+# DIR/ctl.sock, its configuration a copy of CONFIG in DIR/e911proxy.xml, calls
+# log DIR/calls.log, metrics off); logs in DIR/dp.log and DIR/ctl.log. It
+# returns once both run and the dataplane has the configuration, or fails
+# with their logs. The programs: $E911_DATAPLANE and $E911_CONTROL (default
+# the build tree's).
 set -euo pipefail
 
 roles=(proxy caller caller2 trunk hop desk control)
@@ -59,9 +70,35 @@ down() {
   done
 }
 
+start() {
+  local id=$1 config=$2 dir=$3 root
+  root=$(cd "$(dirname "$0")/../.." && pwd)
+  local dataplane=${E911_DATAPLANE:-$root/build/dataplane/app/e911-dataplane}
+  local control=${E911_CONTROL:-$root/build/control/daemon/e911-control}
+  mkdir -p "$dir"
+  cp "$config" "$dir/e911proxy.xml"
+  # 8 KB frames: a veth may hand over a big datagram whole (see tools/bench/packet-bench.sh)
+  ip netns exec "$(ns "$id" proxy)" "$dataplane" --no-huge -m 1024 -l 0-1 --no-pci --file-prefix "e911$id" \
+    --vdev net_af_packet0,iface=eth0,blocksz=8192,framesz=8192,framecnt=1024 -- \
+    --config "$dir/e911proxy.xml" --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 \
+    --control "$dir/dp.sock" >"$dir/dp.log" 2>&1 </dev/null &
+  ip netns exec "$(ns "$id" control)" "$control" --config "$dir/e911proxy.xml" --dataplane "$dir/dp.sock" \
+    --socket "$dir/ctl.sock" --sip-address 198.19.3.1 --options-interval 0 --metrics off \
+    --calls-log "$dir/calls.log" >"$dir/ctl.log" 2>&1 </dev/null &
+  local _
+  for _ in $(seq 100); do
+    grep -qs "event=resync result=running" "$dir/ctl.log" && return 0
+    sleep 0.1
+  done
+  echo "lab: the proxy host did not come up" >&2
+  tail -5 "$dir/dp.log" "$dir/ctl.log" >&2
+  return 1
+}
+
 case "${1:-}" in
   up) up "$2" ;;
   down) down "$2" ;;
   ns) ns "$2" "$3" ;;
-  *) echo "usage: $0 up ID | down ID | ns ID ROLE" >&2; exit 2 ;;
+  start) start "$2" "$3" "$4" ;;
+  *) echo "usage: $0 up ID | down ID | ns ID ROLE | start ID CONFIG DIR" >&2; exit 2 ;;
 esac
