@@ -81,7 +81,7 @@ measure() { # PROXY
     for _ in $(seq "$runs"); do
       read -r o f cpu < <(run "$kind" 0 "$secs")
       off+=("$o"); fw+=("$f")
-      per+=("$(awk -v c="$cpu" -v f="$f" -v s="$secs" 'BEGIN{printf "%.0f", c > 0 ? f * s / (c / 1000) : 0}')")
+      per+=("$(awk -v c="$cpu" -v f="$f" -v s="$secs" 'BEGIN{printf "%.0f", (c > 0 ? f * s / (c / 1000) : 0)}')")
     done
     result[$1.$kind]="$(median "${fw[@]}") $(median "${per[@]}") $(median "${off[@]}")"
     read -r a b c <<<"${result[$1.$kind]}"
@@ -91,7 +91,7 @@ measure() { # PROXY
     local rate
     for rate in 5000 10000 20000 40000 80000 160000; do
       read -r o f _ < <(run emergency "$rate" 3)
-      echo "$1 $o $f $(awk -v o="$o" -v f="$f" 'BEGIN{printf "%.1f", o > 0 ? 100 * (o - f) / o : 0}')" >>"$sweep"
+      echo "$1 $o $f $(awk -v o="$o" -v f="$f" 'BEGIN{printf "%.1f", (o > 0 ? 100 * (o - f) / o : 0)}')" >>"$sweep"
       [ "$o" -lt $((rate * 8 / 10)) ] && break # the sender is at its own limit
     done
   fi
@@ -123,7 +123,7 @@ echo
 for kind in emergency ordinary; do
   read -r df dp _ <<<"${result[e911-dataplane.$kind]}"
   read -r kf kp _ <<<"${result[Kamailio.$kind]}"
-  echo "$kind INVITEs: e911-dataplane $df/s ($dp per CPU-s), Kamailio $kf/s ($kp per CPU-s); ratio $(awk -v a="$df" -v b="$kf" 'BEGIN{printf "%.2f", b > 0 ? a / b : 0}') (per CPU-s $(awk -v a="$dp" -v b="$kp" 'BEGIN{printf "%.2f", b > 0 ? a / b : 0}'))"
+  echo "$kind INVITEs: e911-dataplane $df/s ($dp per CPU-s), Kamailio $kf/s ($kp per CPU-s); ratio $(awk -v a="$df" -v b="$kf" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}') (per CPU-s $(awk -v a="$dp" -v b="$kp" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}'))"
 done
 if $smoke; then
   read -r df _ <<<"${result[e911-dataplane.emergency]}"; read -r kf _ <<<"${result[Kamailio.emergency]}"
