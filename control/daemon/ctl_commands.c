@@ -40,7 +40,6 @@ static void applied(struct ctl *c, uint64_t id, int result, const char *text)
 		const char *what = c->change_text ? c->change_text : "";
 		if (asprintf(&answer, "ok %s%s%s", text, what[0] ? "\n" : "", what) < 0)
 			answer = NULL;
-		desk_config_running(c);
 	}
 	free(c->change_text);
 	c->change_text = NULL;

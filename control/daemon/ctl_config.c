@@ -48,6 +48,9 @@ static void adopt(struct ctl *c, struct e911_config *cfg, bool save, char *why, 
 	c->config = cfg;
 	if (gateways_rebuild(&c->gateways, cfg) != 0)
 		ctl_log(c, "event=gateways result=stale reason=\"out of memory\"");
+	/* Whoever asked (a command, SIGHUP): the desk pings the new gateways, the dataplane
+	 * hears which are down. */
+	desk_config_running(c);
 }
 
 static void parse_version(struct ctl *c, const char *line)
