@@ -459,9 +459,8 @@ static bool same_prefix(const char *a, const char *b)
 		return false;
 	memcpy(x, a, (size_t)(sa - a)), x[sa - a] = '\0';
 	memcpy(y, b, (size_t)(sb - b)), y[sb - b] = '\0';
-	unsigned char bx[16] = { 0 }, by[16] = { 0 };
-	int fx = inet_pton(AF_INET, x, bx) == 1 ? 4 : inet_pton(AF_INET6, x, bx) == 1 ? 6 : 0;
-	int fy = inet_pton(AF_INET, y, by) == 1 ? 4 : inet_pton(AF_INET6, y, by) == 1 ? 6 : 0;
+	unsigned char bx[16], by[16];
+	int fx = ip_parse(x, bx), fy = ip_parse(y, by);
 	return fx && fx == fy && !memcmp(bx, by, 16);
 }
 

@@ -160,17 +160,22 @@ int gateway_parse(const char *text, char *addr, size_t cap, unsigned *port)
 		return -1;
 	memcpy(addr, host, hlen);
 	addr[hlen] = '\0';
-	if (inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1)
+	if (!ip_parse(addr, bin))
 		return -1;
 	return 0;
+}
+
+int ip_parse(const char *text, unsigned char bin[16])
+{
+	memset(bin, 0, 16);
+	return inet_pton(AF_INET, text, bin) == 1 ? 4 : inet_pton(AF_INET6, text, bin) == 1 ? 6 : 0;
 }
 
 /* Addresses compared as numbers: 2001:DB8::1 and 2001:db8:0::1 are one gateway. */
 static bool same_address(const char *a, const char *b)
 {
-	unsigned char x[16] = { 0 }, y[16] = { 0 };
-	int fa = inet_pton(AF_INET, a, x) == 1 ? 4 : inet_pton(AF_INET6, a, x) == 1 ? 6 : 0;
-	int fb = inet_pton(AF_INET, b, y) == 1 ? 4 : inet_pton(AF_INET6, b, y) == 1 ? 6 : 0;
+	unsigned char x[16], y[16];
+	int fa = ip_parse(a, x), fb = ip_parse(b, y);
 	return fa && fa == fb && !memcmp(x, y, sizeof(x));
 }
 

@@ -38,6 +38,8 @@ xmlNodePtr edit_find(xmlNodePtr parent, const char *name, const char *attr, cons
 xmlNodePtr edit_add(xmlNodePtr parent, const char *name, const char *const *before);
 /* How many children `name` parent has. */
 unsigned edit_count(xmlNodePtr parent, const char *name);
+/* An IP literal into 16 bytes (IPv4 in the first 4, the rest 0). @return 4, 6, or 0: not one. */
+int ip_parse(const char *text, unsigned char bin[16]);
 /* Gateways: parse "ip", "ip:port", "[v6]:port", "v6". @return 0 or -1. */
 int gateway_parse(const char *text, char *addr, size_t cap, unsigned *port);
 /* The gateway element of route that is text's address and port, or NULL. */
