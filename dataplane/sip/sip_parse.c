@@ -167,6 +167,12 @@ static int parse_call_id(struct sip_msg *m, struct e911_slice v)
 	return 0;
 }
 
+/* The headers every message needs split (the others are split on demand). */
+#define SIP_EAGER_HEADERS                                                                    \
+	(1ull << SIP_HDR_VIA | 1ull << SIP_HDR_CALL_ID | 1ull << SIP_HDR_CSEQ |              \
+	 1ull << SIP_HDR_MAX_FORWARDS | 1ull << SIP_HDR_CONTENT_LENGTH)
+_Static_assert(SIP_HDR_COUNT <= 64, "SIP_EAGER_HEADERS is a 64-bit set");
+
 /* Split the headers every message needs; record the others. */
 static int parse_known_header(struct sip_msg *m, struct sip_header *h)
 {
@@ -202,21 +208,10 @@ static int parse_known_header(struct sip_msg *m, struct sip_header *h)
 }
 
 /* Headers that must appear at most once (RFC 3261 §7.3.1; RFC 4475 §3.3.8, §3.3.9). */
-static bool single_valued(unsigned id)
-{
-	switch (id) {
-	case SIP_HDR_FROM:
-	case SIP_HDR_TO:
-	case SIP_HDR_CALL_ID:
-	case SIP_HDR_CSEQ:
-	case SIP_HDR_MAX_FORWARDS:
-	case SIP_HDR_CONTENT_LENGTH:
-	case SIP_HDR_CONTENT_TYPE:
-		return true;
-	default:
-		return false;
-	}
-}
+#define SIP_SINGLE_HEADERS                                                                   \
+	(1ull << SIP_HDR_FROM | 1ull << SIP_HDR_TO | 1ull << SIP_HDR_CALL_ID |                \
+	 1ull << SIP_HDR_CSEQ | 1ull << SIP_HDR_MAX_FORWARDS | 1ull << SIP_HDR_CONTENT_LENGTH | \
+	 1ull << SIP_HDR_CONTENT_TYPE)
 
 /* Every byte of a header name we do not know must be a token character. */
 static bool is_token(const char *p, const char *end)
@@ -247,10 +242,12 @@ static int parse_headers(struct sip_msg *m, const char **pp, const char *end)
 		const char *name = p;
 		const char *name_end = sip_find_name_end(p, end);
 		p = name_end;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		if (name_end == name || p == end || *p != ':')
-			return fail(m, p == end ? SIP_E_TRUNCATED : SIP_E_HEADER_LINE, p);
+		if (name_end == name || p == end || *p != ':') { /* "Name:" is the common case */
+			while (p < end && (*p == ' ' || *p == '\t'))
+				p++;
+			if (name_end == name || p == end || *p != ':')
+				return fail(m, p == end ? SIP_E_TRUNCATED : SIP_E_HEADER_LINE, p);
+		}
 		uint32_t name_len = (uint32_t)(name_end - name);
 		unsigned id = sip_hdr_lookup_in(name, name_len, end);
 		if (id == SIP_HDR_OTHER && !is_token(name, name_end))
@@ -281,9 +278,9 @@ static int parse_headers(struct sip_msg *m, const char **pp, const char *end)
 		if (id != SIP_HDR_OTHER) {
 			if (m->first[id] == 0)
 				m->first[id] = m->nhdr;
-			else if (single_valued(id))
+			else if ((SIP_SINGLE_HEADERS >> id) & 1)
 				return fail(m, SIP_E_DUP_HEADER, name);
-			int rc = parse_known_header(m, h);
+			int rc = (SIP_EAGER_HEADERS >> id) & 1 ? parse_known_header(m, h) : 0;
 			if (rc < 0)
 				return fail(m, rc, value);
 		}
