@@ -25,7 +25,6 @@ struct dp_worker {
 	uint16_t ntx[DP_MAX_PORTS];
 	struct sip_msg msg;
 	struct proxy_plan plan;
-	struct dp_event ev;
 	char in_scratch[DP_SCRATCH_LEN];  /* a chained or reassembled datagram, linearised */
 	char out_scratch[DP_SCRATCH_LEN]; /* a message larger than one mbuf */
 };
