@@ -335,6 +335,7 @@ static void handle_frame(struct dp_worker *w, uint16_t port, const struct e911_s
 	bool l4_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	struct net_view v;
 	enum net_kind kind = net_decap(frame, m->pkt_len, l4_good && !reassembled, &v);
+	kind = net_vlan_filter(&v, p->ifc.has_vlan ? p->ifc.vlan_tci : 0);
 	w->c.net_kind[kind]++;
 	switch (kind) {
 	case NET_KIND_UDP:
