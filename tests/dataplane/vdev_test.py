@@ -167,7 +167,11 @@ def null_test(binary, policies, tmp, mode, eal):
         if not running:
             print(dp.text())
             return
+        end = time.time() + 10
         first = dp.stats()["total"]
+        while first["rx_packets"] == 0 and time.time() < end:  # the worker's first poll
+            time.sleep(0.1)
+            first = dp.stats()["total"]
         time.sleep(0.5)
         second = dp.stats()["total"]
         check(second["rx_packets"] > first["rx_packets"] > 0,
