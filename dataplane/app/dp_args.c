@@ -27,7 +27,7 @@ void dp_args_usage(const char *prog)
 	       "  --neighbour ADDR=MAC     a static neighbour (no ARP/ND for it); repeatable\n"
 	       "  --trusted PREFIX         a trusted peer subnet; repeatable (none: everyone is trusted)\n"
 	       "  --untrusted reject|drop  what untrusted peers get: a stateless 403 (default) or nothing\n"
-	       "  --vlan ID                send and expect 802.1Q tag ID (1-4094)\n"
+	       "  --vlan ID                send and expect 802.1Q tag ID (1-4094); other frames are dropped\n"
 	       "  --mtu BYTES              IP MTU of what we send (576-9000, default 1500); larger is fragmented\n"
 	       "  --max-invite-rate N      ordinary new INVITEs per second per worker before shedding with 503\n"
 	       "                           (default 0: shed only when the RX queue keeps filling)\n"

@@ -67,6 +67,12 @@ static int port_init(struct dp *d, struct dp_port *p)
 	}
 	struct rte_ether_addr mac;
 	rte_eth_macaddr_get(p->port_id, &mac);
+	if (rte_is_zero_ether_addr(&mac)) {
+		/* net_ring has none: frames from 00:00:00:00:00:00 would be nobody's, and our ARP,
+		 * NS and echo answers refuse such an address. A random locally administered one. */
+		rte_eth_random_addr(mac.addr_bytes);
+		rte_eth_dev_default_mac_addr_set(p->port_id, &mac); /* may be unsupported: promiscuous */
+	}
 	memcpy(p->ifc.mac, mac.addr_bytes, 6);
 	p->ifc.has_vlan = d->opt.vlan != 0;
 	p->ifc.vlan_tci = d->opt.vlan;

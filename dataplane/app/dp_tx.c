@@ -64,12 +64,19 @@ static void send_fragments(struct dp_worker *w, uint16_t port, struct rte_mbuf *
 		return;
 	}
 	w->c.tx_fragmented++;
+	/* rte_ipv6_fragment_packet writes Identification 0 into every fragment: a receiver would
+	 * mix up the fragments of two datagrams to it (RFC 8200 §4.5 wants one per datagram). */
+	rte_be32_t id6 = rte_cpu_to_be_32((uint32_t)w->id << 24 | (w->frag6_id++ & 0xffffffu));
 	for (int32_t i = 0; i < n; i++) {
 		struct rte_mbuf *f = frags[i];
 		if (v4) {
 			struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
 			ip->hdr_checksum = 0;
 			ip->hdr_checksum = rte_ipv4_cksum(ip);
+		} else {
+			struct rte_ipv6_fragment_ext *fh =
+				rte_pktmbuf_mtod_offset(f, struct rte_ipv6_fragment_ext *, sizeof(struct rte_ipv6_hdr));
+			fh->id = id6;
 		}
 		uint8_t *h = (uint8_t *)rte_pktmbuf_prepend(f, (uint16_t)l2);
 		if (!h) {

@@ -187,26 +187,24 @@ static void queue_event(struct dp_worker *w, const struct e911_snapshot *snap, u
 	w->c.events++;
 }
 
-static bool is_our_address(const struct dp *d, const struct net_view *v, const uint8_t **local)
+static const struct proxy_self *our_address(const struct dp *d, const struct net_view *v)
 {
 	const struct proxy_conf *conf = &d->opt.proxy;
 	for (uint32_t i = 0; i < conf->self_count; i++) {
 		const struct proxy_endpoint *ep = &conf->self[i].ep;
 		if (ep->family == v->family && ep->port == v->dst_port &&
-		    memcmp(ep->addr, v->dst, v->family == 4 ? 4 : 16) == 0) {
-			*local = ep->addr;
-			return true;
-		}
+		    memcmp(ep->addr, v->dst, v->family == 4 ? 4 : 16) == 0)
+			return &conf->self[i];
 	}
-	return false;
+	return NULL;
 }
 
 static void handle_sip(struct dp_worker *w, uint16_t port, const struct e911_snapshot *snap,
 		       const uint8_t *frame, const struct net_view *v)
 {
 	const struct dp *d = w->d;
-	const uint8_t *local;
-	if (!is_our_address(d, v, &local)) {
+	const struct proxy_self *local = our_address(d, v);
+	if (!local) {
 		w->c.not_for_us++;
 		return;
 	}
@@ -227,6 +225,7 @@ static void handle_sip(struct dp_worker *w, uint16_t port, const struct e911_sna
 		w->c.sip_responses++;
 
 	enum proxy_outcome o = proxy_prepare(&d->opt.proxy, &pkt, rc, msg, plan);
+	plan->in_self = local; /* the very address it came to (Record-Route of its side) */
 	if (plan->needs_classify) {
 		struct classify_result cls = { .policy = 0, .site = SNAPSHOT_NONE, .number = SNAPSHOT_NONE,
 					       .route = SNAPSHOT_NONE };
@@ -262,7 +261,7 @@ static void handle_sip(struct dp_worker *w, uint16_t port, const struct e911_sna
 		}
 	} else if (proxy_outcome_is_reply(o)) {
 		proxy_reply_destination(&pkt, msg, plan);
-		if (dp_send_udp(w, port, local, v->dst_port, &plan->next_hop, write_reply, &ctx) != 0)
+		if (dp_send_udp(w, port, local->ep.addr, local->ep.port, &plan->next_hop, write_reply, &ctx) != 0)
 			return;
 	}
 	if (o == PROXY_FWD_EMERGENCY && plan->new_invite) {
@@ -344,6 +343,7 @@ static void handle_frame(struct dp_worker *w, uint16_t port, const struct e911_s
 	bool l4_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	struct net_view v;
 	enum net_kind kind = net_decap(frame, m->pkt_len, l4_good && !reassembled, &v);
+	kind = net_vlan_filter(&v, p->ifc.has_vlan ? p->ifc.vlan_tci : 0);
 	w->c.net_kind[kind]++;
 	switch (kind) {
 	case NET_KIND_UDP:

@@ -18,6 +18,7 @@ struct dp_worker {
 	uint64_t last_rx_tsc;
 	uint64_t started_tsc;
 	uint16_t ip_id;             /* IPv4 identification of our next datagram */
+	uint32_t frag6_id;          /* IPv6 fragment identification (low 24 bits; the worker's id above) */
 	uint32_t full_bursts;       /* consecutive RX bursts that came back full */
 	double invite_tokens;       /* token bucket of ordinary new INVITEs */
 	uint64_t invite_refill_tsc;

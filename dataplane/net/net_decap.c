@@ -197,3 +197,13 @@ enum net_kind net_decap(const uint8_t *frame, uint32_t len, bool l4_cksum_good, 
 		return set(v, NET_KIND_DROP_ETHERTYPE);
 	}
 }
+
+enum net_kind net_vlan_filter(struct net_view *v, uint16_t vlan_id)
+{
+	if (v->kind >= NET_KIND_FIRST_DROP)
+		return (enum net_kind)v->kind;
+	uint16_t vid = v->has_vlan ? (uint16_t)(v->vlan_tci & 0x0fff) : 0;
+	if (vid != vlan_id)
+		return set(v, NET_KIND_DROP_VLAN);
+	return (enum net_kind)v->kind;
+}

@@ -10,7 +10,8 @@
  * nobody upstream can claim a policy or a validated location. Identity
  * headers (the callback number), Geolocation and the body pass untouched.
  * A dialog-creating INVITE gets Record-Route so that the call's ACK, BYE and
- * re-INVITEs pass this proxy too.
+ * re-INVITEs pass this proxy too (twice when the call crosses from one of
+ * our addresses to another: RFC 5658).
  */
 #include "proxy_internal.h"
 #include "proxy_emergency.h"
@@ -134,17 +135,30 @@ static int add_headers(const struct e911_config *cfg, const struct sip_msg *msg,
 	return plan_edit(plan, msg, proxy_headers_end(msg), 0, text, n);
 }
 
+/*
+ * Our Record-Route: the address the gateway's side reaches us by; when the
+ * INVITE arrived on another one (another IP family, or another address),
+ * that one below it (RFC 5658 double Record-Route). The callee's route set
+ * then starts with its side's address, the caller's (reversed) with its own;
+ * route_set() pops both when a request comes back along them.
+ */
 static int record_route(const struct proxy_conf *conf, const struct sip_msg *msg,
 			struct proxy_plan *plan)
 {
-	const struct proxy_self *self = proxy_self_for(conf, plan->next_hop.family);
-	uint32_t cap = 20 + PROXY_HOST_TEXT_MAX + 6 + 6;
+	const struct proxy_self *out = proxy_self_for(conf, plan->next_hop.family);
+	const struct proxy_self *in = plan->in_self ? plan->in_self : out;
+	uint32_t one = 20 + PROXY_HOST_TEXT_MAX + 6 + 6, cap = 2 * one;
 	char *text = plan_text(plan, cap);
 	if (!text)
 		return -1;
 	uint32_t n = PUT_LIT(text, "Record-Route: <sip:");
-	n += proxy_fmt_self(text + n, self);
+	n += proxy_fmt_self(text + n, out);
 	n += PUT_LIT(text + n, ";lr>\r\n");
+	if (in != out) {
+		n += PUT_LIT(text + n, "Record-Route: <sip:");
+		n += proxy_fmt_self(text + n, in);
+		n += PUT_LIT(text + n, ";lr>\r\n");
+	}
 	plan_text_trim(plan, cap, n);
 	/* Ours must be the topmost Record-Route. */
 	const struct sip_header *rr = sip_hdr_first(msg, SIP_HDR_RECORD_ROUTE);

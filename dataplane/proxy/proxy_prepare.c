@@ -59,6 +59,7 @@ enum proxy_outcome proxy_prepare(const struct proxy_conf *conf, const struct pro
 	plan->own_route = plan->ack_to_ruri = 0;
 	plan->src = pkt->src;
 	plan->via_self = &conf->self[0];
+	plan->in_self = proxy_self_for(conf, pkt->src.family);
 	plan->identity = plan->pidf = (struct e911_slice){ NULL, 0 };
 	plan->from = plan->to = (struct sip_name_addr){ 0 };
 

@@ -1,7 +1,8 @@
 /*
  * proxy_request.c - the request path of step 1 (RFC 3261 §16.3, §16.4,
  * §16.6): validation (Request-URI, From, To, Max-Forwards, loop), our own
- * Route popped, and where the request goes:
+ * Route entries popped (RFC 5658: two after double Record-Route), and where
+ * the request goes:
  *   - a Route left: to its first entry (loose routing; a strict router's
  *     entry without ;lr is routed the same way, as RFC 3261 §16.12 allows);
  *   - an in-dialog request whose Request-URI names another IP address: there;
@@ -46,46 +47,43 @@ static bool is_loop(const struct proxy_conf *conf, const struct sip_msg *msg,
 }
 
 /*
- * Pop the top Route if it is ours and find the next one.
- * @return 1 with *next set, 0 when no Route is left, -1 on a malformed Route.
+ * Pop the top Route if it is ours, and every one of ours right below it (the
+ * two entries of RFC 5658 double Record-Route, on one line or two), and find
+ * the next one. Each popped line, or run of entries on a line, is one edit.
+ * @return 1 with *next set, 0 when no Route is left, -1 on a malformed Route
+ *         (or more of ours than the edit list holds).
  */
 static int route_set(const struct proxy_conf *conf, const struct sip_msg *msg,
 		     struct proxy_plan *plan, struct sip_uri *next)
 {
-	const struct sip_header *h = sip_hdr_first(msg, SIP_HDR_ROUTE);
-	if (!h)
-		return 0;
-	uint32_t cursor = 0;
-	struct e911_slice elem;
-	struct sip_name_addr na;
-	if (sip_list_next(h->value, &cursor, &elem) != 1 || sip_name_addr_parse(elem, &na) != 0 ||
-	    sip_uri_parse(na.uri, next) != 0)
-		return -1;
-	if (!(next->scheme == SIP_SCHEME_SIP || next->scheme == SIP_SCHEME_SIPS) ||
-	    !proxy_is_self(conf, next->host, next->port))
-		return 1;
-
-	/* Ours: remove it (the element, or the whole line when it is alone). */
-	plan->own_route = 1;
-	struct e911_slice second;
-	int more = sip_list_next(h->value, &cursor, &second);
-	if (more < 0)
-		return -1;
-	if (more == 1) {
-		plan_edit(plan, msg, elem.p, (uint32_t)(second.p - elem.p), NULL, 0);
-	} else {
+	for (const struct sip_header *h = sip_hdr_first(msg, SIP_HDR_ROUTE); h; h = next_of_id(msg, h)) {
+		uint32_t cursor = 0;
+		const char *ours = NULL; /* the first of our entries on this line */
+		struct e911_slice elem;
+		struct sip_name_addr na;
+		int more;
+		while ((more = sip_list_next(h->value, &cursor, &elem)) == 1) {
+			if (sip_name_addr_parse(elem, &na) != 0 || sip_uri_parse(na.uri, next) != 0)
+				return -1;
+			if (!(next->scheme == SIP_SCHEME_SIP || next->scheme == SIP_SCHEME_SIPS) ||
+			    !proxy_is_self(conf, next->host, next->port)) {
+				/* Not ours: the next hop. Ours before it on this line go. */
+				if (ours && plan_edit(plan, msg, ours, (uint32_t)(elem.p - ours), NULL, 0) != 0)
+					return -1;
+				return 1;
+			}
+			plan->own_route = 1;
+			if (!ours)
+				ours = elem.p;
+		}
+		if (more < 0 || !ours)
+			return -1;
+		/* Ours alone on the line: the line goes. */
 		struct e911_slice line = proxy_hdr_line(msg, (uint32_t)(h - msg->hdr));
-		plan_edit(plan, msg, line.p, line.len, NULL, 0);
-		h = next_of_id(msg, h);
-		if (!h)
-			return 0;
-		cursor = 0;
-		if (sip_list_next(h->value, &cursor, &second) != 1)
+		if (plan_edit(plan, msg, line.p, line.len, NULL, 0) != 0)
 			return -1;
 	}
-	if (sip_name_addr_parse(second, &na) != 0 || sip_uri_parse(na.uri, next) != 0)
-		return -1;
-	return 1;
+	return 0;
 }
 
 /* The first URI of an identity header (P-Asserted-Identity may list sip: and tel:). */

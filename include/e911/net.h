@@ -30,6 +30,7 @@
 	X(DROP_SHORT, "frame shorter than its headers")                       \
 	X(DROP_ETHERTYPE, "EtherType not ARP, IPv4 or IPv6")                 \
 	X(DROP_VLAN_STACKED, "more than one VLAN tag")                        \
+	X(DROP_VLAN, "VLAN tag missing or not the port's")                   \
 	X(DROP_IP_HEADER, "malformed IP header")                              \
 	X(DROP_IP_LENGTH, "IP length beyond the frame")                       \
 	X(DROP_IP_CHECKSUM, "bad IPv4 header checksum")                       \
@@ -79,6 +80,17 @@ struct net_view {
  *         do with it; v is filled as far as the frame was read.
  */
 enum net_kind net_decap(const uint8_t *frame, uint32_t len, bool l4_cksum_good, struct net_view *v);
+
+/**
+ * 802.1Q on a port: a port with a VLAN takes only frames tagged with its
+ * VLAN ID (the priority bits do not matter); a port without one takes
+ * untagged and priority-tagged (VLAN ID 0) frames. Frames net_decap()
+ * already dropped keep their reason.
+ * @param v        a view net_decap() filled
+ * @param vlan_id  the port's VLAN ID (1-4094), or 0 for an untagged port
+ * @return v->kind, or NET_KIND_DROP_VLAN (then also in v->kind).
+ */
+enum net_kind net_vlan_filter(struct net_view *v, uint16_t vlan_id);
 
 /**
  * The Internet checksum's running sum (RFC 1071) of `len` bytes added to

@@ -174,10 +174,15 @@ struct proxy_plan {
 	uint32_t gateway;        /* emergency: index of the gateway in its route */
 
 	uint8_t ack_to_ruri;     /* an ACK that goes to its Request-URI unless it is emergency */
-	uint8_t own_route;       /* the top Route was ours (popped): a record-routed dialog */
+	uint8_t own_route;       /* the top Route was ours (popped, with the next when also
+				    ours: double Record-Route): a record-routed dialog */
 	struct proxy_endpoint src;      /* the sender (received/rport, stateless replies) */
 	struct proxy_endpoint next_hop; /* FWD_* and REPLY_*: where the message goes */
 	const struct proxy_self *via_self; /* FWD_*: our address on the next hop's side (Via, source) */
+	const struct proxy_self *in_self;  /* our address the message arrived on: proxy_prepare()
+					      sets our first of the sender's family; a caller that
+					      knows the very one (several of a family) sets it
+					      before proxy_route() */
 
 	struct classify_query query;     /* needs_classify: what to classify */
 	struct classify_result cls;      /* after proxy_route() */
@@ -243,8 +248,12 @@ uint32_t proxy_pick_gateway(const struct e911_route *route, proxy_gateway_down_m
  * its Request-URI rewritten to sip:<dial string>@<gateway>;user=phone,
  * Priority: emergency, Resource-Priority where the policy says so, and
  * E911-Policy / E911-Location (any such headers the caller sent are
- * removed); a dialog-creating one gets Record-Route. Anything else goes to
- * the default next hop (or a stateless 503 when there is none).
+ * removed); a dialog-creating one gets Record-Route: our address on the
+ * gateway's side, and below it our address the INVITE arrived on when the
+ * two differ (RFC 5658 double Record-Route: e.g. an IPv4 caller and an
+ * IPv6 trunk, each side reaches the proxy by an address of its own).
+ * Anything else goes to the default next hop (or a stateless 503 when there
+ * is none).
  * @param cfg   the snapshot's configuration (routes, policies)
  * @param down  per route of cfg: the health mask (NULL: all up)
  * @return the final outcome.

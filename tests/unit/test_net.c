@@ -1,7 +1,8 @@
 /*
  * test_net.c - frame classification under SIP: Ethernet with and without an
- * 802.1Q tag, ARP, IPv4 (options, checksum, fragments), IPv6 (UDP, fragment
- * header, neighbour discovery, extension headers), UDP lengths and
+ * 802.1Q tag (and a port's VLAN filter), ARP, IPv4 (options, checksum,
+ * fragments), IPv6 (UDP, fragment header, neighbour discovery, extension
+ * headers), UDP lengths and
  * checksums, ICMP echo; every truncation of a valid frame is dropped with a
  * reason and read only inside the frame (it ends before an unreadable page).
  */
@@ -136,6 +137,43 @@ static void test_a_vlan_tag_is_read_and_skipped(void **state)
 	f.b[16] = 0x81;
 	f.b[17] = 0x00;
 	assert_int_equal(decap(&f, &v), NET_KIND_DROP_VLAN_STACKED);
+}
+
+static void test_a_port_takes_only_its_own_vlan(void **state)
+{
+	(void)state;
+	struct frame f;
+	struct net_view v;
+	/* Tagged PCP 1, VID 100 (0x064): a port of VLAN 100 takes it, whatever the priority. */
+	udp4(&f, true, IPPROTO_UDP, sip, sizeof(sip) - 1);
+	decap(&f, &v);
+	assert_int_equal(net_vlan_filter(&v, 100), NET_KIND_UDP);
+	assert_int_equal(v.kind, NET_KIND_UDP);
+	/* Another VLAN, or an untagged port: dropped with their own reason. */
+	decap(&f, &v);
+	assert_int_equal(net_vlan_filter(&v, 200), NET_KIND_DROP_VLAN);
+	assert_int_equal(v.kind, NET_KIND_DROP_VLAN);
+	decap(&f, &v);
+	assert_int_equal(net_vlan_filter(&v, 0), NET_KIND_DROP_VLAN);
+	/* Untagged: only an untagged port takes it. */
+	udp4(&f, false, IPPROTO_UDP, sip, sizeof(sip) - 1);
+	decap(&f, &v);
+	assert_int_equal(net_vlan_filter(&v, 0), NET_KIND_UDP);
+	decap(&f, &v);
+	assert_int_equal(net_vlan_filter(&v, 100), NET_KIND_DROP_VLAN);
+	/* Priority-tagged (VID 0) counts as untagged (802.1Q). */
+	udp4(&f, true, IPPROTO_UDP, sip, sizeof(sip) - 1);
+	f.b[14] = 0xa0;
+	f.b[15] = 0x00;
+	decap(&f, &v);
+	assert_int_equal(net_vlan_filter(&v, 0), NET_KIND_UDP);
+	decap(&f, &v);
+	assert_int_equal(net_vlan_filter(&v, 100), NET_KIND_DROP_VLAN);
+	/* A frame already dropped keeps its reason. */
+	udp4(&f, true, IPPROTO_UDP, sip, sizeof(sip) - 1);
+	f.len = 16;
+	assert_int_equal(decap(&f, &v), NET_KIND_DROP_SHORT);
+	assert_int_equal(net_vlan_filter(&v, 200), NET_KIND_DROP_SHORT);
 }
 
 static void test_ethernet_padding_after_the_datagram_is_ignored(void **state)
@@ -344,6 +382,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_an_ipv4_udp_frame_gives_its_payload),
 		cmocka_unit_test(test_a_vlan_tag_is_read_and_skipped),
+		cmocka_unit_test(test_a_port_takes_only_its_own_vlan),
 		cmocka_unit_test(test_ethernet_padding_after_the_datagram_is_ignored),
 		cmocka_unit_test(test_bad_ipv4_and_udp_headers_are_dropped_with_their_reason),
 		cmocka_unit_test(test_ipv4_options_are_skipped),

@@ -5,7 +5,7 @@
  * what a peer relies on: Via and branch (the same for retransmissions and
  * CANCEL; different for another request), received/rport, Max-Forwards and
  * 483, loops (482) and spirals, Route popping and loose routing,
- * Record-Route, responses sent by their Via, stateless 400/403/420/503
+ * Record-Route (double, RFC 5658, across IP families), responses sent by their Via, stateless 400/403/420/503
  * (never to an ACK or a response), an emergency call's Request-URI, gateway
  * and headers, and the RFC 4475 requests a proxy must forward.
  *
@@ -366,6 +366,59 @@ static void emergency_to_ipv6_gateway(void **state)
 	assert_out_has("Record-Route: <sip:[2001:db8::10];lr>\r\n");
 }
 
+/* Record-Route lines of the output, counted. */
+static int record_routes(void)
+{
+	int n = 0;
+	for (const char *p = out; (p = memmem(p, (size_t)(out + out_len - p), "\r\nRecord-Route:", 15)); p++)
+		n++;
+	return n;
+}
+
+/* RFC 5658: a call that crosses from one of our addresses to another gets both. */
+static void emergency_across_families_gets_double_record_route(void **state)
+{
+	(void)state;
+	/* An IPv4 caller, the IPv6 trunk: the trunk's side on top, the caller's below. */
+	struct classify_result cls = emergency_cls(0, CLASSIFY_SCOPE_GLOBAL);
+	cls.route = 1;
+	assert_int_equal(run(INVITE(""), caller("198.18.10.25", 5060), &cls), PROXY_FWD_EMERGENCY);
+	assert_endpoint(&plan.next_hop, "2001:db8:99::20", 5060);
+	assert_slice(out_msg.via[0].host, "[2001:db8::10]");
+	assert_out_has("\r\nRecord-Route: <sip:[2001:db8::10];lr>\r\nRecord-Route: <sip:198.18.0.10;lr>\r\n");
+	assert_int_equal(record_routes(), 2);
+
+	/* An IPv6 caller, an IPv4 trunk; above a Record-Route already there. */
+	cls.route = 0;
+	assert_int_equal(run(INVITE("Record-Route: <sip:192.0.2.77;lr>\r\n"), caller("2001:db8:10::5", 5060), &cls),
+			 PROXY_FWD_EMERGENCY);
+	assert_slice(out_msg.via[0].host, "198.18.0.10");
+	assert_out_has("\r\nRecord-Route: <sip:198.18.0.10;lr>\r\nRecord-Route: <sip:[2001:db8::10];lr>\r\n"
+		       "Record-Route: <sip:192.0.2.77;lr>\r\n");
+
+	/* The same family on both sides: one. */
+	assert_int_equal(run(INVITE(""), caller("198.18.10.25", 5060), &cls), PROXY_FWD_EMERGENCY);
+	assert_int_equal(record_routes(), 1);
+	assert_out_has("\r\nRecord-Route: <sip:198.18.0.10;lr>\r\n");
+
+	/* Two addresses of one family (multi-homed): the worker says which one it came to. */
+	struct proxy_conf two = { 0 };
+	assert_int_equal(proxy_conf_add_self(&two, "198.18.0.10", 5060), 0);
+	assert_int_equal(proxy_conf_add_self(&two, "198.18.0.11", 5070), 0);
+	const char *text = INVITE("");
+	uint32_t len = (uint32_t)strlen(text);
+	const char *buf = tu_guard_place(text, len);
+	assert_int_equal(sip_parse(buf, len, &msg), (int)len);
+	struct proxy_packet pkt = { buf, len, caller("198.18.10.25", 5060) };
+	proxy_prepare(&two, &pkt, (int)len, &msg, &plan);
+	assert_ptr_equal(plan.in_self, &two.self[0]);
+	plan.in_self = &two.self[1];
+	assert_int_equal(proxy_route(&two, cfg, NULL, &msg, &cls, &plan), PROXY_FWD_EMERGENCY);
+	out_len = proxy_emit(&msg, &plan, out, sizeof(out));
+	assert_true(out_len > 0);
+	assert_out_has("\r\nRecord-Route: <sip:198.18.0.10;lr>\r\nRecord-Route: <sip:198.18.0.11:5070;lr>\r\n");
+}
+
 /* ---- ordinary traffic, Max-Forwards, loops ---- */
 
 static void ordinary_invite_to_default_hop(void **state)
@@ -495,6 +548,56 @@ static void own_route_is_popped(void **state)
 		"To: <sip:bob@example.com>;tag=x\r\n" CALLID_H "CSeq: 2 BYE\r\n\r\n";
 	assert_int_equal(run(bad, caller("192.0.2.1", 5060), NULL), PROXY_REPLY_BAD_REQUEST);
 	assert_int_equal(out_msg.status_code, 400);
+}
+
+/* RFC 5658: both our entries of a double Record-Route go, on one line or two. */
+static void double_route_is_popped(void **state)
+{
+	(void)state;
+	/* The IPv4 caller's BYE: ours for its side, then ours for the trunk's, on one line. */
+	const char *from_caller =
+		"BYE sip:911@[2001:db8:99::20] SIP/2.0\r\n" VIA_H
+		"Route: <sip:198.18.0.10;lr>, <sip:[2001:db8::10];lr>\r\n" FROM_H
+		"To: <sip:911@example.com>;tag=x\r\n" CALLID_H "CSeq: 2 BYE\r\n\r\n";
+	assert_int_equal(run(from_caller, caller("192.0.2.1", 5060), NULL), PROXY_FWD_IN_DIALOG);
+	assert_true(plan.own_route);
+	assert_endpoint(&plan.next_hop, "2001:db8:99::20", 5060);
+	assert_null(sip_hdr_first(&out_msg, SIP_HDR_ROUTE));
+	assert_slice(out_msg.via[0].host, "[2001:db8::10]");
+
+	/* The IPv6 trunk's BYE: the other way round, on two lines. */
+	const char *from_trunk =
+		"BYE sip:alice@192.0.2.1:5062 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP [2001:db8:99::20];branch=z9hG4bKtrunk1\r\n"
+		"Route: <sip:[2001:db8::10];lr>\r\nRoute: <sip:198.18.0.10;lr>\r\n"
+		"From: <sip:911@example.com>;tag=x\r\nTo: <sip:alice@example.com>;tag=1928301774\r\n"
+		CALLID_H "CSeq: 7 BYE\r\n\r\n";
+	assert_int_equal(run(from_trunk, caller("2001:db8:99::20", 5060), NULL), PROXY_FWD_IN_DIALOG);
+	assert_true(plan.own_route);
+	assert_endpoint(&plan.next_hop, "192.0.2.1", 5062);
+	assert_null(sip_hdr_first(&out_msg, SIP_HDR_ROUTE));
+	assert_slice(out_msg.via[0].host, "198.18.0.10");
+
+	/* Ours twice, then another proxy's on the same line as our second: that one is next. */
+	const char *more =
+		"BYE sip:911@198.19.0.20 SIP/2.0\r\n" VIA_H
+		"Route: <sip:[2001:db8::10];lr>\r\nRoute: <sip:198.18.0.10;lr>, <sip:198.19.0.99;lr>\r\n"
+		"Route: <sip:198.19.0.98;lr>\r\n" FROM_H
+		"To: <sip:911@example.com>;tag=x\r\n" CALLID_H "CSeq: 2 BYE\r\n\r\n";
+	assert_int_equal(run(more, caller("192.0.2.1", 5060), NULL), PROXY_FWD_IN_DIALOG);
+	assert_endpoint(&plan.next_hop, "198.19.0.99", 5060);
+	assert_out_has("\r\nRoute: <sip:198.19.0.99;lr>\r\nRoute: <sip:198.19.0.98;lr>\r\n");
+	assert_out_lacks("<sip:198.18.0.10;lr>");
+	assert_out_lacks("<sip:[2001:db8::10];lr>");
+
+	/* Ours on more lines than the edit list holds: refused (400), never sent to ourselves. */
+	char many[4096];
+	int n = snprintf(many, sizeof(many), "BYE sip:911@198.19.0.20 SIP/2.0\r\n" VIA_H);
+	for (int i = 0; i < 20; i++)
+		n += snprintf(many + n, sizeof(many) - (size_t)n, "Route: <sip:198.18.0.10;lr>\r\n");
+	snprintf(many + n, sizeof(many) - (size_t)n,
+		 FROM_H "To: <sip:911@example.com>;tag=x\r\n" CALLID_H "CSeq: 2 BYE\r\n\r\n");
+	assert_int_equal(run(many, caller("192.0.2.1", 5060), NULL), PROXY_REPLY_BAD_REQUEST);
 }
 
 static void response_goes_back_by_via(void **state)
@@ -687,10 +790,12 @@ int main(void)
 		cmocka_unit_test(callback_identity_order),
 		cmocka_unit_test(gateway_choice),
 		cmocka_unit_test(emergency_to_ipv6_gateway),
+		cmocka_unit_test(emergency_across_families_gets_double_record_route),
 		cmocka_unit_test(ordinary_invite_to_default_hop),
 		cmocka_unit_test(max_forwards_zero_gets_483),
 		cmocka_unit_test(loop_is_detected_and_spiral_is_not),
 		cmocka_unit_test(own_route_is_popped),
+		cmocka_unit_test(double_route_is_popped),
 		cmocka_unit_test(response_goes_back_by_via),
 		cmocka_unit_test(malformed_requests_get_400),
 		cmocka_unit_test(untrusted_peers),
