@@ -201,6 +201,17 @@ struct call_record *calls_find_call_id(struct calls *c, const char *call_id)
 	return NULL;
 }
 
+struct call_record *calls_repeat_of(struct calls *c, json_t *ev)
+{
+	const char *kind = json_string_value(json_object_get(ev, "kind"));
+	if (!kind || strcmp(kind, "call") != 0)
+		return NULL;
+	char call_id[CALL_ID_MAX];
+	copy_field(call_id, sizeof(call_id), ev, "call_id"); /* as calls_add_event keeps it */
+	struct call_record *r = call_id[0] ? calls_find_call_id(c, call_id) : NULL;
+	return r && !r->ended ? r : NULL;
+}
+
 struct call_record *calls_find_ref(struct calls *c, uint64_t ref)
 {
 	if (ref == 0 || ref >= c->next_ref || ref + CALLS_KEPT < c->next_ref)
@@ -215,7 +226,7 @@ json_t *call_record_json(const struct call_record *r)
 		json_array_append_new(notify, json_pack("{s:s, s:s, s:i, s:I}", "uri", r->notify[i].uri,
 				"state", call_notify_state_name(r->notify[i].state),
 				"status", r->notify[i].status, "latency_us", (json_int_t)r->notify[i].latency_us));
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:o}",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:I, s:o}",
 			"ref", (json_int_t)r->ref, "time", r->time, "call_id", r->call_id,
 			"caller", r->caller, "display", r->display, "callback", r->callback,
 			"dialled", r->dialled, "source", r->source, "policy", r->policy,
@@ -223,6 +234,7 @@ json_t *call_record_json(const struct call_record *r)
 			"location", r->location,
 			"validated", r->location_source == PIDF_SOURCE_VALIDATED,
 			"location_source", pidf_source_name(r->location_source), "ended", r->ended,
+			"repeats", (json_int_t)r->repeats,
 			"notifications", notify);
 	if (o && r->conference_uri[0])
 		json_object_set_new(o, "conference", json_pack("{s:s, s:s, s:s, s:i}",

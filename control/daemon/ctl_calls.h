@@ -33,6 +33,16 @@ void calls_init(struct calls *c);
  */
 struct call_record *calls_add_event(struct calls *c, json_t *ev, struct pidf_location *loc);
 
+/**
+ * The call a "call" event repeats, or NULL when it is a new call. The
+ * dataplane is stateless: a retransmitted INVITE, or one sent again after a
+ * 401/407 challenge, is another event with the same Call-ID. While that
+ * call has not ended it is the same emergency call, and the desk must not
+ * be told (or bridged in) twice. A Call-ID seen again after its BYE or
+ * CANCEL is a new call.
+ */
+struct call_record *calls_repeat_of(struct calls *c, json_t *ev);
+
 /** The newest record of a Call-ID, or NULL. */
 struct call_record *calls_find_call_id(struct calls *c, const char *call_id);
 /** The record of ref if it is still kept, or NULL. */

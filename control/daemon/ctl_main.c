@@ -50,10 +50,16 @@ static void on_event(void *arg, const char *text)
 		return;
 	}
 	if (!strcmp(kind, "call")) {
-		struct pidf_location loc;
-		struct call_record *r = calls_add_event(&c->calls, ev, &loc);
-		ctl_log_call(c, r);
-		desk_call_began(c, r, &loc);
+		struct call_record *r = calls_repeat_of(&c->calls, ev);
+		if (r) { /* the same call's INVITE again: the desk knows already */
+			r->repeats++;
+			ctl_log(c, "event=call-repeat ref=%llu repeats=%u", (unsigned long long)r->ref, r->repeats);
+		} else {
+			struct pidf_location loc;
+			r = calls_add_event(&c->calls, ev, &loc);
+			ctl_log_call(c, r);
+			desk_call_began(c, r, &loc);
+		}
 	} else if (!strcmp(kind, "end")) {
 		const char *call_id = json_string_value(json_object_get(ev, "call_id"));
 		struct call_record *r = call_id ? calls_find_call_id(&c->calls, call_id) : NULL;

@@ -61,6 +61,7 @@ struct call_record {
 	enum pidf_source location_source;     /* validated / user-entered / by-reference / none */
 	char location[CALL_LOCATION_MAX];     /* one readable line, "" when there is none */
 	bool ended;                           /* a BYE or CANCEL of the call passed the dataplane */
+	uint32_t repeats; /* INVITEs of the call seen again (retransmitted, or re-sent after a challenge) */
 
 	uint32_t notify_count; /* notification URIs of the policy (0..E911_MAX_NOTIFICATION_URIS) */
 	struct {

@@ -151,6 +151,33 @@ static void test_not_a_call(void **state)
 	free(text);
 }
 
+/* A retransmitted INVITE (or one re-sent after a challenge) is the same call until it ends. */
+static void test_repeated_invite_is_the_same_call(void **state)
+{
+	(void)state;
+	calls_init(&calls);
+	struct pidf_location loc;
+	json_t *ev = call_event("GPS");
+	assert_null(calls_repeat_of(&calls, ev)); /* nothing yet: a new call */
+	struct call_record *r = calls_add_event(&calls, ev, &loc);
+	assert_ptr_equal(calls_repeat_of(&calls, ev), r);
+	json_t *other = event("{\"kind\":\"call\",\"call_id\":\"another@198.18.10.31\"}");
+	assert_null(calls_repeat_of(&calls, other));
+	json_t *end = event("{\"kind\":\"end\",\"call_id\":\"abc@198.18.10.25\"}");
+	assert_null(calls_repeat_of(&calls, end)); /* only call events repeat */
+	json_t *no_id = event("{\"kind\":\"call\"}");
+	assert_null(calls_repeat_of(&calls, no_id));
+	r->ended = true; /* its BYE or CANCEL passed: the Call-ID again is a new call */
+	assert_null(calls_repeat_of(&calls, ev));
+	json_t *j = call_record_json(r);
+	assert_non_null(json_object_get(j, "repeats"));
+	json_decref(j);
+	json_decref(ev);
+	json_decref(other);
+	json_decref(end);
+	json_decref(no_id);
+}
+
 static void test_ring_wraps(void **state)
 {
 	(void)state;
@@ -186,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_bytes),
 		cmocka_unit_test(test_long_fields_cut_at_a_character),
 		cmocka_unit_test(test_not_a_call),
+		cmocka_unit_test(test_repeated_invite_is_the_same_call),
 		cmocka_unit_test(test_ring_wraps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
