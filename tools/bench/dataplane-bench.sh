@@ -25,7 +25,7 @@ done
 shift $((OPTIND - 1))
 tools/build.sh build-release -Dbuildtype=release -Dtests=false >/dev/null
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "/var/run/dpdk/e911bench$$"' EXIT
 pcap=${1:-}
 if [ -z "$pcap" ]; then
   pcap=$work/traffic.pcap

@@ -15,7 +15,8 @@
 # Usage (root): lab.sh up ID | lab.sh down ID | lab.sh ns ID ROLE (prints the
 # namespace name) | lab.sh start ID CONFIG DIR. Every name carries ID, so
 # parallel labs do not collide; `down` removes everything `up` made (and stops
-# every process in the lab's namespaces), and is safe to run twice.
+# every process in the lab's namespaces, and removes the DPDK runtime directory
+# of --file-prefix e911ID), and is safe to run twice.
 #
 # `start` runs the proxy host of a lab that is up: e911-dataplane on
 # net_af_packet on the proxy's eth0 (SIP at 198.18.0.10, default next hop
@@ -68,6 +69,9 @@ down() {
     ip netns pids "$(ns "$id" "$r")" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
     ip netns del "$(ns "$id" "$r")" 2>/dev/null || true
   done
+  # The runtime directory of a dataplane run in this lab (--file-prefix e911ID, as `start` and
+  # the tests use): DPDK leaves it behind.
+  rm -rf "/var/run/dpdk/e911$id"
 }
 
 start() {
