@@ -6,7 +6,8 @@
 #   1. a 911 call from Redmond: the trunk gets it, the desk gets the MESSAGE
 #      and is called into the call one-way (SDP recvonly), and gets the BYE
 #      when the call ends; `show calls` has it all; the metrics moved during it;
-#   2. a bad command is refused and changes nothing;
+#   2. a bad command is refused and changes nothing; a retransmitted emergency
+#      INVITE stays one call (the desk is not told twice);
 #   3. under a stream of 100 emergency calls: `reload`, a change through the
 #      socket (conference-mode two-way) answered with the running version and
 #      written to the file (the old one kept as .bak), `reload` again, then
@@ -22,7 +23,7 @@ if [ "$(id -u)" -ne 0 ] || ! ip netns list >/dev/null 2>&1; then
   echo "SKIP: needs root and network namespaces"; exit 77
 fi
 lab=$root/tools/lab/lab.sh sipp_dir=$root/tools/sipp
-id=c$$ work=$(mktemp -d) passed=0 failed=0 dp_pid= ctl_pid=
+id=c$$ work=$(mktemp -d) passed=0 failed=0 dp_pid='' ctl_pid=''
 metrics_port=$((20000 + $$ % 20000))
 cleanup() {
   [ "${KEEP_WORK:-}" ] && cp -r "$work" "$KEEP_WORK"
@@ -117,6 +118,26 @@ cp "$work/cfg.xml" "$work/cfg.before"
 answer=$(e911ctl set policy Redmond conference-mode 3way); rc=$?
 [ $rc -eq 1 ] && grep -q "^error: " <<<"$answer" && cmp -s "$work/cfg.xml" "$work/cfg.before"
 check $? "a bad value is refused (exit 1) and changes nothing: $answer"
+
+# The stateless dataplane forwards a retransmitted INVITE, and reports it again: e911-control
+# must keep it one call (one record, repeats=1), the desk told and called in once.
+repeat_id="repeat-$$@198.18.10.25"
+nsx caller python3 - "$root/tests/data/sip/emergency-invite.sip" "$repeat_id" <<'PY'
+import socket, sys, time
+invite = open(sys.argv[1], "rb").read().replace(b"a84b4c76e66710@198.18.10.25", sys.argv[2].encode())
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("198.18.10.25", 5060))
+for _ in range(2):  # the INVITE and its retransmission (T1 later)
+    s.sendto(invite, ("198.18.0.10", 5060))
+    time.sleep(0.5)
+PY
+sleep 1
+e911ctl show calls 10 json | python3 -c 'import json, sys
+same = [c for c in json.load(sys.stdin) if c["call_id"] == sys.argv[1]]
+assert len(same) == 1 and same[0]["repeats"] == 1, same' "$repeat_id" &&
+  [ "$(grep -c "event=call ref=.*call_id=\"$repeat_id\"" "$work/ctl.log")" -eq 1 ] &&
+  grep -q "event=call-repeat ref=.* repeats=1" "$work/ctl.log"
+check $? "a retransmitted emergency INVITE is the same call: one record (repeats=1), the desk told once"
 
 # Under a stream of 100 emergency calls from London (no desk work there): reloads, a change
 # through the socket, and e911-control killed and started again.
