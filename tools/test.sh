@@ -7,9 +7,12 @@
 #      threads) under ThreadSanitizer,
 #   5. each libFuzzer target for FUZZ_SECONDS (default 30) from its seed corpus,
 #   6. the demo (README's main command) in the namespace lab,
-#   7. the Debian package: built, lintian, installed, checked (the demo again, with the
+#   7. the benchmarks' short runs in the lab: a few seconds of sipp calls and of blasted
+#      INVITEs through e911-dataplane and through Kamailio (tools/bench/sipp-bench.sh --smoke,
+#      tools/bench/packet-bench.sh --smoke), so that the benchmarks keep working,
+#   8. the Debian package: built, lintian, installed, checked (the demo again, with the
 #      installed programs), removed and purged (tools/ci/package-test.sh).
-# Stages 6 and 7 need root (namespaces, dpkg); without it they say so and are skipped.
+# Stages 6 to 8 need root (namespaces, dpkg); without it they say so and are skipped.
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,8 +40,12 @@ tools/fuzz.sh build-fuzz "$fuzz_seconds"
 if [ "$(id -u)" -eq 0 ]; then
   echo "== the demo"
   tools/demo.sh
+  echo "== benchmark, short: sipp calls through e911-dataplane and Kamailio"
+  tools/bench/sipp-bench.sh --smoke
+  echo "== benchmark, short: INVITEs blasted at e911-dataplane and Kamailio"
+  tools/bench/packet-bench.sh --smoke
   echo "== the Debian package"
   tools/ci/package-test.sh
 else
-  echo "== the demo and the Debian package: skipped (they need root)"
+  echo "== the demo, the benchmarks' short runs and the Debian package: skipped (they need root)"
 fi

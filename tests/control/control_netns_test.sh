@@ -40,8 +40,10 @@ fi
 nsx() { ip netns exec "$("$lab" ns "$id" "$1")" "${@:2}"; }
 e911ctl() { "$e911ctl_bin" --socket "$work/ctl.sock" "$@"; }
 
+# 8 KB frames: a veth may hand over a big INVITE (SDP + PIDF-LO) whole, beyond af_packet's
+# default 2 KB frames (see tools/bench/packet-bench.sh).
 ip netns exec "$("$lab" ns "$id" proxy)" "$dp" --no-huge -m 1024 -l 0-1 --no-pci --file-prefix "e911$id" \
-  --vdev net_af_packet0,iface=eth0 -- --config "$root/examples/lab.xml" \
+  --vdev net_af_packet0,iface=eth0,blocksz=8192,framesz=8192,framecnt=1024 -- --config "$root/examples/lab.xml" \
   --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 --control "$work/dp.sock" \
   >"$work/dp.log" 2>&1 &
 dp_pid=$!

@@ -1,44 +1,60 @@
 #!/usr/bin/env bash
 # sipp-bench.sh - calls per second through e911-dataplane and through Kamailio
 # (tools/bench/kamailio/kamailio.cfg, the same stateless job) in the namespace
-# lab, one after the other on the same machine in the same run. sipp callers
-# place a 50/50 mix of emergency calls (911 with SDP + PIDF-LO, to the trunk)
-# and ordinary calls (to the default next hop): INVITE/180/200/ACK/BYE/200.
-# The rate doubles each step (STEP seconds) until a step has a failed call or
-# the limit is reached; it prints per proxy the highest rate without failures,
-# the CPU the proxy used per relayed message, and the ratio.
-#   -s STEP     seconds per step (default 8)      -m MAX   highest rate tried (default 3200)
-#   -r START    first rate, calls/s (default 50)  --smoke  one short low-rate step each (CI)
+# lab, taking turns on the same machine in the same run. sipp callers place a
+# 50/50 mix of emergency calls (911 with SDP + PIDF-LO, to the trunk:
+# INVITE/180/200/ACK/BYE/200) and ordinary calls (to the default next hop:
+# INVITE/200/ACK/BYE/200). A step runs one rate for STEP seconds; it is good
+# when every call completed, at the callers and at the far ends (trunk-bench.xml,
+# next-hop-bench.xml: lost messages are retransmitted as real UAs do, and
+# messages that a proxy with several workers relays out of order are taken),
+# within twice the step's time, and sipp kept up 90% of the rate. The search
+# doubles the rate until a step is not good, then bisects between the last good
+# and the first bad rate (to 5%), within SECS seconds per proxy and search. It
+# prints per proxy the highest good rate, the CPU the proxy used at that rate
+# (cores, and per relayed message) and the ratio; with -n, the medians.
+#   -s STEP   seconds per step (default 8)          -r START  first rate, calls/s (default 500)
+#   -m MAX    highest rate tried (default 40000)    -t SECS   time for one search (default 240)
+#   -n RUNS   searches per proxy, alternating (1)   -k DIR    keep the logs (the failed steps' too)
+#   -a ARGS   more e911-dataplane options (e.g. "--overload-bursts 0")
+#   --smoke   one short low-rate step each (CI)
 # Needs root (namespaces). Removes what it made, also on failure.
-# sipp itself saturates at about 15,000-17,000 calls/s on a 2-core machine, so this shows the
-# floor, not how far apart the proxies are: tools/bench/packet-bench.sh does that.
+# sipp itself saturates at about 15,000-17,000 calls/s on a 2-core machine (and the dataplane's
+# polling worker takes one of the two), so a limit near that is sipp's, not the proxy's:
+# tools/bench/packet-bench.sh shows how far apart the proxies are.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
-step=8 max=3200 start=50 smoke=false
+step=8 max=40000 start=500 budget=240 runs=1 keep='' dp_args='' smoke=false
 while [ $# -gt 0 ]; do
   case $1 in
     -s) step=$2; shift ;;
     -m) max=$2; shift ;;
     -r) start=$2; shift ;;
-    --smoke) smoke=true; step=3 max=20 start=20 ;;
-    *) sed -n '2,15p' "$0"; exit 2 ;;
+    -t) budget=$2; shift ;;
+    -n) runs=$2; shift ;;
+    -k) keep=$2; shift ;;
+    -a) dp_args=$2; shift ;;
+    --smoke) smoke=true; step=3 max=20 start=20 runs=1 ;;
+    *) sed -n '2,21p' "$0"; exit 2 ;;
   esac
   shift
 done
 [ "$(id -u)" -eq 0 ] || { echo "sipp-bench: needs root (network namespaces)" >&2; exit 2; }
 [ -x build/dataplane/app/e911-dataplane ] || tools/build.sh build || exit 1
-lab=$root/tools/lab/lab.sh id=sb$$ work=$(mktemp -d) proxy_pid= uas_pids=()
+lab=$root/tools/lab/lab.sh id=sb$$ work=$(mktemp -d) proxy_pid='' proxy=''
+# shellcheck disable=SC2317 # run by the trap
 cleanup() {
-  for p in "${uas_pids[@]}"; do kill "$p" 2>/dev/null; done
-  [ -n "$proxy_pid" ] && kill -TERM "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
+  stop_proxy
   "$lab" down "$id"
+  if [ -n "$keep" ]; then mkdir -p "$keep" && cp -r "$work"/. "$keep"/; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
 "$lab" up "$id" || exit 1
 ns() { "$lab" ns "$id" "$1"; }
 nsx() { ip netns exec "$(ns "$1")" "${@:2}"; }
+hz=$(getconf CLK_TCK)
 
 cpu_ticks() { # user + system ticks of every thread of every process in the proxy's namespace
   local p
@@ -46,89 +62,174 @@ cpu_ticks() { # user + system ticks of every thread of every process in the prox
     sed 's/^.*) //' | awk '{t += $12 + $13} END {print t + 0}'
 }
 
-start_uas() {
-  (cd "$work" && nsx trunk sipp -nostdin -sf "$root/tools/sipp/trunk-bench.xml" -i 198.19.0.20 -p 5060 \
-     >/dev/null 2>&1) & uas_pids+=($!)
-  (cd "$work" && nsx hop sipp -nostdin -sf "$root/tools/sipp/next-hop.xml" -i 198.19.1.1 -p 5080 \
-     >/dev/null 2>&1) & uas_pids+=($!)
-  sleep 0.5
+# The proxies take turns on the proxy host's eth0: the dataplane owns it through net_af_packet
+# (no kernel address); Kamailio uses the kernel's UDP on the same address.
+start_proxy() { # e911-dataplane | Kamailio
+  proxy=$1
+  case $1 in
+    e911-dataplane)
+      local dpa
+      read -ra dpa <<<"$dp_args"
+      # Not through nsx: $! must be the dataplane itself (ip netns exec execs it).
+      ip netns exec "$(ns proxy)" build/dataplane/app/e911-dataplane --no-huge -m 1024 -l 0-1 --no-pci \
+        --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0,blocksz=8192,framesz=8192,framecnt=1024 -- \
+        --config examples/lab.xml --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 "${dpa[@]}" \
+        >>"$work/dp.log" 2>&1 </dev/null &
+      proxy_pid=$!
+      local _
+      for _ in $(seq 50); do [ "$(grep -cs "running:" "$work/dp.log")" -ge "$2" ] && return 0; sleep 0.2; done
+      echo "sipp-bench: e911-dataplane did not start" >&2; tail -5 "$work/dp.log" >&2; return 1 ;;
+    Kamailio)
+      nsx proxy ip addr add 198.18.0.10/15 dev eth0
+      ip netns exec "$(ns proxy)" kamailio -f "$root/tools/bench/kamailio/kamailio.cfg" -DD -E -n 2 \
+        -l udp:198.18.0.10:5060 -Y "$work" >>"$work/kamailio.log" 2>&1 </dev/null &
+      proxy_pid=$!
+      sleep 1
+      kill -0 "$proxy_pid" 2>/dev/null && return 0
+      echo "sipp-bench: Kamailio did not start" >&2; tail -5 "$work/kamailio.log" >&2; return 1 ;;
+  esac
 }
-stop_uas() { for p in "${uas_pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; uas_pids=(); }
+stop_proxy() {
+  [ -n "$proxy_pid" ] || return 0
+  kill -TERM "$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null
+  [ "$proxy" = Kamailio ] && nsx proxy ip addr del 198.18.0.10/15 dev eth0
+  proxy_pid=
+}
 
-# One step: RATE calls/s for STEP s, half emergency, half ordinary. @return 0 when every call completed.
-run_step() {
-  local rate=$1 half=$(( $1 / 2 )) calls
+# sipp everywhere: 1 MB socket buffers (sipp's default is 64 KB: at thousands of calls/s a
+# burst would be lost in sipp's own socket, whichever proxy is measured), errors traced.
+sipp_opts() { # STEP: the whole step fails after twice its time
+  echo -nostdin -buff_size 1048576 -trace_err -timeout $(($1 * 2 + 10))s -timeout_error
+}
+
+# One step: RATE calls/s for STEP s, half emergency, half ordinary. Sets step_ticks (the
+# proxy's CPU) and step_why (why it was not good). @return 0 when the step is good.
+run_step() { # RATE
+  local half=$(( $1 / 2 )) calls o
   calls=$((half * step))
-  (cd "$work" && nsx caller sipp -nostdin -timeout $((step + 20))s -timeout_error -sf "$root/tools/sipp/caller.xml" \
-     -s 911 -i 198.18.10.25 -p 5061 -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/e.out" 2>&1) &
+  rm -f "$work"/*_errors.log "$work"/*.out
+  read -ra o <<<"$(sipp_opts "$step")"
+  (cd "$work" && nsx trunk sipp "${o[@]}" -sf "$root/tools/sipp/trunk-bench.xml" -i 198.19.0.20 -p 5060 \
+     -m "$calls" >"$work/trunk.out" 2>&1) &
+  local t=$!
+  (cd "$work" && nsx hop sipp "${o[@]}" -sf "$root/tools/sipp/next-hop-bench.xml" -i 198.19.1.1 -p 5080 \
+     -m "$calls" >"$work/hop.out" 2>&1) &
+  local h=$!
+  sleep 0.5
+  local t0 t1
+  t0=$(cpu_ticks)
+  (cd "$work" && nsx caller sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s 911 -i 198.18.10.25 -p 5061 \
+     -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/e.out" 2>&1) &
   local e=$!
-  (cd "$work" && nsx caller sipp -nostdin -timeout $((step + 20))s -timeout_error -sf "$root/tools/sipp/caller.xml" \
-     -s +14255550199 -i 198.18.10.25 -p 5062 -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/o.out" 2>&1) &
-  local o=$! rc=0
-  wait "$e" || rc=1
-  wait "$o" || rc=1
-  return $rc
-}
-
-# Raise the rate until a step fails. Prints "RATE TICKS CALLS" of the best step.
-sweep() { # NAME
-  local rate=$start best=0 best_ticks=0 best_calls=0
-  while [ "$rate" -le "$max" ]; do
-    local t0 t1
-    t0=$(cpu_ticks)
-    if run_step "$rate"; then
-      t1=$(cpu_ticks)
-      best=$rate best_ticks=$((t1 - t0)) best_calls=$(( (rate / 2) * 2 * step ))
-      echo "   $1: $rate calls/s for ${step}s: every call completed (proxy CPU $(( (t1 - t0) * 10 )) ms)" >&2
-    else
-      echo "   $1: $rate calls/s: calls failed ($(grep -h -m1 -o 'Failed call.*' "$work"/[eo].out 2>/dev/null | head -1))" >&2
-      break
+  (cd "$work" && nsx caller sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s +14255550199 \
+     -i 198.18.10.25 -p 5062 -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/o.out" 2>&1) &
+  local c=$! failed=()
+  wait "$e" || failed+=("emergency callers")
+  wait "$c" || failed+=("ordinary callers")
+  t1=$(cpu_ticks)
+  wait "$t" || failed+=(trunk)
+  wait "$h" || failed+=("next hop")
+  step_ticks=$((t1 - t0))
+  if [ ${#failed[@]} -gt 0 ]; then
+    local f err
+    f=$(for x in e o trunk hop; do
+          sed -n 's/^ *Failed call *| *[0-9]* *| *\([0-9]*\).*/\1/p' "$work/$x.out" | tail -1
+        done | awk '{s += $1} END {print s + 0}')
+    # the first reason sipp gave (its errors log runs entries together; late ACKs are no reason)
+    err=$(cat "$work"/*_errors.log 2>/dev/null | grep -ohE "(Aborting call[^']*'[^']{0,40}|Failed regexp match|[a-z-]+ timed out after '[0-9.]+' seconds)" |
+          head -1 | tr -d '\r\n')
+    step_why="not every call completed (${failed[*]}; $f failed calls${err:+; first: $err})"
+    if [ -n "$keep" ]; then
+      mkdir -p "$work/failed-$proxy-$1" && cp "$work"/*.out "$work"/*_errors.log "$work/failed-$proxy-$1/" 2>/dev/null
     fi
-    rate=$((rate * 2))
+    return 1
+  fi
+  local got
+  got=$(for x in e o; do
+          sed -n 's/^ *Call Rate *|.*| *\([0-9.]*\) cps.*/\1/p' "$work/$x.out" | tail -1
+        done | awk '{s += $1} END {printf "%.0f", s}')
+  if [ "$got" -lt $(( $1 * 9 / 10 )) ]; then
+    step_why="sipp reached only $got calls/s"
+    return 1
+  fi
+  # the callers' retransmissions (INVITE, BYE): messages the proxy lost or answered late
+  step_retrans=$(for x in e o; do
+                   awk '/Messages  Retrans/ {r = 0} /---------->/ {r += $4} END {print r + 0}' "$work/$x.out"
+                 done | awk '{s += $1} END {print s + 0}')
+  return 0
+}
+
+# One search: double from START until a step is not good, then bisect. Prints
+# "BEST TICKS" (BEST 0: no good step; TICKS: the proxy's CPU in the best step).
+search() {
+  local t_end=$((SECONDS + budget)) good=0 good_ticks=0 bad=0 rate=$start
+  say() { echo "   $proxy: $1 calls/s for ${step}s: $2" >&2; }
+  while :; do
+    [ $((SECONDS + step + 6)) -le "$t_end" ] || { echo "   $proxy: out of time (${budget}s)" >&2; break; }
+    if run_step "$rate"; then
+      good=$rate good_ticks=$step_ticks
+      say "$rate" "good (proxy CPU $(cores "$step_ticks") cores, $step_retrans retransmissions)"
+    else
+      bad=$rate
+      say "$rate" "$step_why"
+    fi
+    $smoke && break
+    if [ "$bad" -eq 0 ]; then
+      [ "$rate" -ge "$max" ] && { echo "   $proxy: the ceiling ($max calls/s) reached" >&2; break; }
+      rate=$((rate * 2)); [ "$rate" -gt "$max" ] && rate=$max
+    else
+      # bisect to 5% of the good rate; rates are multiples of 10 (two callers, 10 calls/s at least)
+      [ $((bad - good)) -le $(( good / 20 > 10 ? good / 20 : 10 )) ] && break
+      rate=$(( (good + bad) / 2 )); rate=$((rate - rate % 10))
+      [ "$rate" -le "$good" ] && break
+    fi
   done
-  echo "$best $best_ticks $best_calls"
+  echo "$good $good_ticks"
 }
 
-hz=$(getconf CLK_TCK)
-report() { # NAME "RATE TICKS CALLS"
-  local rate ticks calls
-  read -r rate ticks calls <<<"$2"
-  local per_msg=0
-  [ "$calls" -gt 0 ] && per_msg=$(awk -v t="$ticks" -v hz="$hz" -v c="$calls" 'BEGIN{printf "%.1f", t / hz * 1e6 / (c * 6)}')
-  echo "$1: ${rate} calls/s without a failed call; ${per_msg} us of CPU per relayed message (6 per call)"
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+cores() { awk -v t="$1" -v hz="$hz" -v s="$step" 'BEGIN{printf "%.2f", t / hz / s}'; }
+per_msg() { # RATE TICKS: us of CPU per relayed message (5.5 a call: an ordinary call has no 180)
+  awk -v r="$1" -v t="$2" -v hz="$hz" -v s="$step" 'BEGIN{printf "%.1f", (r > 0 ? t / hz * 1e6 / (r * s * 5.5) : 0)}'
 }
 
-echo "== e911-dataplane (net_af_packet, 1 worker, polling: its CPU is a whole core by design)"
-ip netns exec "$(ns proxy)" build/dataplane/app/e911-dataplane --no-huge -m 1024 -l 0-1 --no-pci \
-  --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0,blocksz=8192,framesz=8192,framecnt=1024 -- --config examples/lab.xml \
-  --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 >"$work/dp.log" 2>&1 &
-proxy_pid=$!
-for _ in $(seq 50); do grep -qs "running:" "$work/dp.log" && break; sleep 0.2; done
-start_uas
-dp=$(sweep e911-dataplane)
-stop_uas
-kill -TERM "$proxy_pid"; wait "$proxy_pid"; proxy_pid=
-busy=$(sed -nE 's/.*worker 0: ([0-9]+) packets .* ([0-9]+) ns\/packet busy.*/\1 \2/p' "$work/dp.log")
-
-echo "== Kamailio $(kamailio -v 2>/dev/null | sed -n 's/^version: kamailio \([^ ]*\).*/\1/p') (stateless, 2 workers, kernel UDP)"
-nsx proxy ip addr add 198.18.0.10/15 dev eth0
-nsx proxy kamailio -f "$root/tools/bench/kamailio/kamailio.cfg" -DD -E -n 2 -l udp:198.18.0.10:5060 \
-  -P "$work/kamailio.pid" -Y "$work" >"$work/kamailio.log" 2>&1 &
-proxy_pid=$!
-sleep 1
-start_uas
-ka=$(sweep Kamailio)
-stop_uas
-kill -TERM "$proxy_pid"; wait "$proxy_pid" 2>/dev/null; proxy_pid=
+declare -A rates cpus cpm
+ka_version=$(kamailio -v 2>/dev/null | sed -n 's/^version: kamailio \([^ ]*\).*/\1/p')
+for run in $(seq "$runs"); do
+  for p in e911-dataplane Kamailio; do
+    case $p in
+      e911-dataplane) echo "== run $run: e911-dataplane (net_af_packet, 1 worker, polling: its CPU is a whole core by design)" ;;
+      Kamailio) echo "== run $run: Kamailio $ka_version (stateless, 2 workers, kernel UDP)" ;;
+    esac
+    start_proxy "$p" "$run" || exit 1
+    read -r best ticks < <(search)
+    stop_proxy
+    echo "   $p: $best calls/s; at that rate $(cores "$ticks") cores, $(per_msg "$best" "$ticks") us of CPU per relayed message"
+    rates[$p]+=" $best" cpus[$p]+=" $(cores "$ticks")" cpm[$p]+=" $(per_msg "$best" "$ticks")"
+  done
+done
 
 echo
-echo "== results (rates doubled from $start calls/s, ${step}s a step)"
-report e911-dataplane "$dp"
-[ -n "$busy" ] && read -r pk ns_busy <<<"$busy" &&
-  echo "   (the dataplane's own busy time: ${ns_busy} ns per packet over the whole run, $pk packets)"
-report Kamailio "$ka"
-read -r dr _ <<<"$dp"; read -r kr _ <<<"$ka"
-[ "${kr:-0}" -gt 0 ] && echo "ratio (calls/s, e911-dataplane / Kamailio): $(awk -v a="$dr" -v b="$kr" 'BEGIN{printf "%.2f", a / b}')"
 if $smoke; then
-  [ "${dr:-0}" -gt 0 ] && [ "${kr:-0}" -gt 0 ] || { echo "sipp-bench --smoke: a proxy failed its calls" >&2; exit 1; }
+  echo "== results (smoke: one step of ${step}s at $start calls/s)"
+else
+  echo "== results (from $start calls/s doubled then bisected to 5%, ${step}s a step, median of $runs run(s) per proxy)"
 fi
+declare -A med
+for p in e911-dataplane Kamailio; do
+  # shellcheck disable=SC2086 # the lists are words
+  med[$p]=$(median ${rates[$p]})
+  # shellcheck disable=SC2086
+  echo "$p: ${med[$p]} calls/s with every call completed (runs:${rates[$p]}); CPU at that rate $(median ${cpus[$p]}) cores, $(median ${cpm[$p]}) us per relayed message"
+done
+busy=$(sed -nE 's/.*worker 0: ([0-9]+) packets .* ([0-9]+) ns\/packet busy.*/\2/p' "$work/dp.log" | tr '\n' ' ')
+[ -n "$busy" ] && echo "   (e911-dataplane polls: its CPU is a core whatever the load; its worker's busy time per packet, each run: ${busy% } ns)"
+if [ "${med[Kamailio]}" -gt 0 ]; then
+  echo "ratio (calls/s, e911-dataplane / Kamailio): $(awk -v a="${med[e911-dataplane]}" -v b="${med[Kamailio]}" 'BEGIN{printf "%.2f", a / b}')"
+fi
+if $smoke; then
+  if [ "${med[e911-dataplane]}" -eq 0 ] || [ "${med[Kamailio]}" -eq 0 ]; then
+    echo "sipp-bench --smoke: a proxy failed its calls" >&2; exit 1
+  fi
+fi
+exit 0
