@@ -15,7 +15,7 @@ static const struct {
 } subcommands[] = {
 	{ "parse", bench_parse, "parse FILE...   sip_parse() per message (and libosip2's, when built with it)" },
 	{ "classify", bench_classify, "classify        snapshot_classify() over a carrier-sized policy set; build + publish" },
-	{ "pipeline", bench_pipeline, "pipeline PCAP POLICIES.xml [PASSES]   a worker's per-packet path over a pcap, no NIC" },
+	{ "pipeline", bench_pipeline, "pipeline PCAP POLICIES.xml [PASSES [OUT.pcap]]   a worker's per-packet path over a pcap, no NIC" },
 };
 
 int main(int argc, char **argv)

@@ -11,7 +11,9 @@
  * the TX burst, the neighbour lookup, events to main (they are counted, not
  * copied). Prints ns per frame (median of BENCH_RUNS passes over the file)
  * and the outcome mix; under `valgrind --tool=callgrind`, give PASSES (e.g.
- * 1) for a fixed amount of work and divide Ir by the frames printed.
+ * 1) for a fixed amount of work and divide Ir by the frames printed. With
+ * OUT.pcap after PASSES, every frame the pipeline would send is written there
+ * too: two builds that must behave the same must write the same file (cmp).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -61,6 +63,7 @@ struct pipe_ctx {
 	uint64_t outcome[PROXY_OUTCOME_COUNT];
 	uint64_t kinds[NET_KIND_COUNT];
 	uint64_t sent_bytes, events, reassembled;
+	pcap_dumper_t *dump; /* OUT.pcap, or NULL */
 };
 
 static int write_out(struct pipe_ctx *c, const struct proxy_packet *pkt, enum proxy_outcome o,
@@ -72,8 +75,13 @@ static int write_out(struct pipe_ctx *c, const struct proxy_packet *pkt, enum pr
 			: proxy_reply(&c->conf, pkt, &c->msg, &c->plan, (char *)c->out + hdr, PIPE_OUT_MAX - hdr);
 	if (n < 0)
 		return n;
-	c->sent_bytes += net_udp_encap(c->out, &c->ifc, (const uint8_t[6]){ 0 }, dst->family, src_ip,
-				       dst->addr, src_port, dst->port, (uint32_t)n, c->ip_id++, false);
+	uint32_t len = net_udp_encap(c->out, &c->ifc, (const uint8_t[6]){ 0 }, dst->family, src_ip,
+				     dst->addr, src_port, dst->port, (uint32_t)n, c->ip_id++, false);
+	c->sent_bytes += len;
+	if (c->dump) {
+		struct pcap_pkthdr h = { .caplen = len, .len = len };
+		pcap_dump((u_char *)c->dump, &h, c->out);
+	}
 	return 0;
 }
 
@@ -188,8 +196,8 @@ static int load_pcap(const char *path, struct pipe_ctx *c)
 
 int bench_pipeline(int argc, char **argv)
 {
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: e911-bench pipeline FILE.pcap POLICIES.xml [PASSES]\n"
+	if (argc < 2 || argc > 4) {
+		fprintf(stderr, "usage: e911-bench pipeline FILE.pcap POLICIES.xml [PASSES [OUT.pcap]]\n"
 				"  (the addresses of tools/bench/dataplane-bench.sh: SIP 198.18.0.10:5060, "
 				"default hop 198.19.1.1:5080)\n");
 		return 2;
@@ -223,7 +231,16 @@ int bench_pipeline(int argc, char **argv)
 		fprintf(stderr, "e911-bench pipeline: out of DPDK memory\n");
 		return 2;
 	}
-	if (argc == 3) {
+	pcap_t *dead = NULL;
+	if (argc == 4) {
+		dead = pcap_open_dead(DLT_EN10MB, PIPE_OUT_MAX + 128);
+		c.dump = dead ? pcap_dump_open(dead, argv[3]) : NULL;
+		if (!c.dump) {
+			fprintf(stderr, "e911-bench pipeline: %s: %s\n", argv[3], dead ? pcap_geterr(dead) : "no pcap");
+			return 2;
+		}
+	}
+	if (argc >= 3) {
 		/* A fixed amount of work, for callgrind: PASSES times the file. */
 		uint64_t passes = strtoull(argv[2], NULL, 10);
 		run_pipeline(&c, passes * c.nframes);
@@ -245,5 +262,9 @@ int bench_pipeline(int argc, char **argv)
 			printf(" %s=%llu", proxy_outcome_name(o), (unsigned long long)c.outcome[o]);
 	printf("\nreassembled=%llu events=%llu\n", (unsigned long long)c.reassembled,
 	       (unsigned long long)c.events);
+	if (c.dump) {
+		pcap_dump_close(c.dump);
+		pcap_close(dead);
+	}
 	return 0;
 }
