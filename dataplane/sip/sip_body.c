@@ -5,6 +5,7 @@
  * XML. Parts are slices of the body; nothing is copied or decoded.
  */
 #include "e911/sip.h"
+#include "sip_find.h"
 #include "sip_lex.h"
 
 #define BOUNDARY_MAX 70 /* RFC 2046 §5.1.1 */
@@ -54,35 +55,45 @@ bool sip_content_type_is(const struct sip_content_type *ct, const char *type, co
 	       slice_caseeq(ct->subtype, (struct e911_slice){ subtype, (uint32_t)strlen(subtype) });
 }
 
+/* application/pidf+xml (RFC 4119 §10.1), with the literals' lengths known. */
+static bool is_pidf_type(const struct sip_content_type *ct)
+{
+	return SIP_TOKEN_IS(ct->type, "application") && SIP_TOKEN_IS(ct->subtype, "pidf+xml");
+}
+
 /*
- * The next delimiter line "--boundary" at or after `from` that starts the body
- * or follows a line break. Returns the offset where the delimiter begins
- * (its CRLF included, which belongs to the delimiter), or -1.
+ * The next delimiter line "--boundary" whose boundary begins at or after
+ * `from` and whose "--" starts the body or follows a line break. Returns the
+ * offset where the delimiter begins (its CRLF included, which belongs to the
+ * delimiter), or -1.
+ *
+ * Searched as the line starts "\n-" (sip_find_pair): in SDP and PIDF-LO text
+ * nearly only delimiters begin a line with '-', so each candidate is one
+ * compare. The first delimiter is the one with the lowest "--", which is the
+ * one with the lowest boundary.
  */
 static int64_t find_delimiter(struct e911_slice body, struct e911_slice boundary, uint32_t from,
 			      uint32_t *after)
 {
 	const char *end = slice_end(body);
-	const char *p = body.p + from;
+	const char *dash = body.p + (from >= 2 ? from - 2 : 0);
 
-	while (p < end) {
-		const char *hit = sip_find_bytes(p, (size_t)(end - p), boundary.p, boundary.len);
-		if (hit == NULL)
-			return -1;
-		if (hit - body.p >= 2 && hit[-1] == '-' && hit[-2] == '-') {
-			const char *dash = hit - 2;
-			const char *start = dash;
-			if (dash > body.p && dash[-1] == '\n') {
-				start = dash - 1;
-				if (start > body.p && start[-1] == '\r')
-					start--;
-			}
-			if (start == body.p || start != dash) {
-				*after = (uint32_t)(hit + boundary.len - body.p);
-				return start - body.p;
-			}
+	if (dash == body.p) {
+		if (end - dash >= 2 + (long)boundary.len && dash[0] == '-' && dash[1] == '-' &&
+		    memcmp(dash + 2, boundary.p, boundary.len) == 0) {
+			*after = 2 + boundary.len;
+			return 0;
 		}
-		p = hit + 1;
+		dash++;
+	}
+	for (const char *lf = dash - 1; (lf = sip_find_pair_inline(lf, end, '\n', '-')) != NULL; lf++) {
+		dash = lf + 1;
+		if (end - dash >= 2 + (long)boundary.len && dash[1] == '-' &&
+		    memcmp(dash + 2, boundary.p, boundary.len) == 0) {
+			const char *start = lf > body.p && lf[-1] == '\r' ? lf - 1 : lf;
+			*after = (uint32_t)(dash + 2 + boundary.len - body.p);
+			return start - body.p;
+		}
 	}
 	return -1;
 }
@@ -205,11 +216,11 @@ int sip_find_pidf(const struct sip_msg *msg, struct e911_slice *pidf)
 		return SIP_E_NOT_FOUND;
 	if ((rc = sip_content_type_parse(h->value, &ct)) < 0)
 		return rc;
-	if (sip_content_type_is(&ct, "application", "pidf+xml")) {
+	if (is_pidf_type(&ct)) {
 		*pidf = msg->body;
 		return 0;
 	}
-	if (!slice_caseeq(ct.type, SLICE_LIT("multipart")))
+	if (!SIP_TOKEN_IS(ct.type, "multipart"))
 		return SIP_E_NOT_FOUND;
 
 	struct e911_slice cid = geolocation_cid(msg), first_pidf = { NULL, 0 };
@@ -225,7 +236,7 @@ int sip_find_pidf(const struct sip_msg *msg, struct e911_slice *pidf)
 		}
 		struct sip_content_type part_ct;
 		if (first_pidf.p == NULL && sip_content_type_parse(part.content_type, &part_ct) == 0 &&
-		    sip_content_type_is(&part_ct, "application", "pidf+xml"))
+		    is_pidf_type(&part_ct))
 			first_pidf = part.body;
 	}
 	if (rc < 0)

@@ -3,13 +3,16 @@
  * of line, end of header name) must find exactly what their scalar twins
  * find, at every start offset; sip_find_bytes what memmem finds, for a
  * needle taken from the input itself (first byte: its length) and for the
- * needles the proxy uses.
+ * needles the proxy uses; and the same for the on-demand helpers' searches
+ * (sip_find.h: adjacent pair, first of four bytes, first non-URI byte), with
+ * the pair and the four bytes taken from the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "e911/sip.h"
+#include "sip_find.h"
 #include "sip_scan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,16 +39,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_find(copy, size, "LocationPolicyTagID", 19);
 		free(copy);
 	}
-#if defined(SIP_HAVE_FIND_LF_SSE2)
+#if defined(SIP_HAVE_FIND_LF_SSE2) && defined(SIP_HAVE_FIND_SSE2)
 	char *buf = malloc(size ? size : 1);
 	if (buf == NULL)
 		return 0;
 	memcpy(buf, data, size);
-	for (size_t start = 0; start <= size && start < 64; start++)
-		if (sip_find_lf_sse2(buf + start, buf + size) != sip_find_lf_scalar(buf + start, buf + size) ||
-		    sip_find_name_end_sse2(buf + start, buf + size) !=
-			    sip_find_name_end_scalar(buf + start, buf + size))
+	char a = size > 0 ? buf[0] : '\n', b = size > 1 ? buf[1] : '-';
+	char c = size > 2 ? buf[2] : '<', d = size > 3 ? buf[3] : ',';
+	for (size_t start = 0; start <= size && start < 64; start++) {
+		const char *p = buf + start, *end = buf + size;
+		if (sip_find_lf_sse2(p, end) != sip_find_lf_scalar(p, end) ||
+		    sip_find_name_end_sse2(p, end) != sip_find_name_end_scalar(p, end) ||
+		    sip_find_pair_sse2(p, end, a, b) != sip_find_pair_scalar(p, end, a, b) ||
+		    sip_find_pair_sse2(p, end, '\n', '-') != sip_find_pair_scalar(p, end, '\n', '-') ||
+		    sip_find_any4_sse2(p, end, a, b, c, d) != sip_find_any4_scalar(p, end, a, b, c, d) ||
+		    sip_find_non_uri_sse2(p, end) != sip_find_non_uri_scalar(p, end))
 			abort();
+	}
 	free(buf);
 #else
 	(void)data;

@@ -3,7 +3,8 @@
  * name-addr shape: sip_name_addr_parse() (quoted display names with escapes,
  * token display names, none, no LWS before '<', addr-spec whose ';' params
  * are header params, tags, Contact "*"), sip_list_next() (commas inside
- * quotes and < > do not split, empty elements are errors) and
+ * quotes and < > do not split, empty elements are errors; random values end
+ * their elements where a byte-at-a-time walk does) and
  * sip_param_find(); and a walk of the Route, Contact and P-Asserted-Identity
  * lines of a realistic INVITE.
  */
@@ -182,6 +183,86 @@ static void test_lists_split_at_commas_outside_quotes_and_brackets(void **state)
 	}
 }
 
+/*
+ * The element ends of sip_list_next as a byte-at-a-time walk finds them (the
+ * reference: a quote skips to its closing quote, a backslash escaping the
+ * next byte; '<' and '>' open and close; a ',' outside < > ends the element).
+ * Returns the end, or NULL for an unterminated quote or '<'.
+ */
+static const char *ref_element_end(const char *p, const char *end)
+{
+	unsigned angle = 0;
+	while (p < end) {
+		if (*p == '"') {
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\') {
+					if (end - p < 2 || p[1] == '\r' || p[1] == '\n')
+						return NULL;
+					p++;
+				}
+			if (p == end)
+				return NULL;
+			p++;
+			continue;
+		}
+		if (*p == '<')
+			angle = 1;
+		else if (*p == '>')
+			angle = 0;
+		else if (*p == ',' && !angle)
+			break;
+		p++;
+	}
+	return angle ? NULL : p;
+}
+
+static void test_list_elements_end_where_a_byte_walk_ends_them(void **state)
+{
+	/*
+	 * sip_list_next jumps between the bytes that matter 16 at a time: random
+	 * values of those bytes among filler, at every length up to 80 (past
+	 * several vector steps), must split where the byte walk splits them.
+	 */
+	static const char alphabet[] = "aaaaaaaaaa \",<>\\;";
+	char text[80];
+	uint32_t x = 11;
+
+	(void)state;
+	for (int round = 0; round < 4000; round++) {
+		uint32_t len = 1 + (uint32_t)round % sizeof(text);
+		for (uint32_t i = 0; i < len; i++) {
+			x = x * 1103515245u + 12345u;
+			text[i] = alphabet[(x >> 16) % (sizeof(alphabet) - 1)];
+		}
+		const char *placed = tu_guard_place(text, len);
+		struct e911_slice list = { placed, len }, elem;
+		uint32_t cursor = 0;
+		int rc = sip_list_next(list, &cursor, &elem);
+		const char *start = placed;
+		while (start < placed + len && *start == ' ')
+			start++;
+		const char *want = ref_element_end(start, placed + len);
+		if (want == NULL) {
+			assert_int_equal(rc, SIP_E_LIST);
+			continue;
+		}
+		const char *after = want < placed + len ? want + 1 : want;
+		while (after < placed + len && *after == ' ')
+			after++;
+		const char *last = want;
+		while (last > start && last[-1] == ' ')
+			last--;
+		if (last == start || (want < placed + len && after == placed + len)) {
+			assert_int_equal(rc, SIP_E_LIST); /* an empty element, or a trailing comma */
+			continue;
+		}
+		assert_int_equal(rc, 1);
+		assert_ptr_equal(placed + cursor, want);
+		assert_ptr_equal(elem.p, start);
+		assert_ptr_equal(elem.p + elem.len, last);
+	}
+}
+
 static void test_bad_lists_are_errors(void **state)
 {
 	static const struct {
@@ -304,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_contact_star_is_flagged),
 		cmocka_unit_test(test_malformed_name_addrs_are_rejected),
 		cmocka_unit_test(test_lists_split_at_commas_outside_quotes_and_brackets),
+		cmocka_unit_test(test_list_elements_end_where_a_byte_walk_ends_them),
 		cmocka_unit_test(test_bad_lists_are_errors),
 		cmocka_unit_test(test_param_find_reads_one_parameter),
 		cmocka_unit_test(test_route_contact_and_pai_of_an_invite),

@@ -4,7 +4,9 @@
  * epilogue, parts without headers, empty parts, binary parts with NUL and
  * bare CR/LF, transport padding, missing delimiters) and sip_find_pidf()
  * (by the Geolocation cid:, by content type, the whole body, absent, and the
- * errors that stop the search), on inline bodies and the sample INVITEs.
+ * errors that stop the search), on inline bodies and the sample INVITEs;
+ * sip_find_pair() against a byte-at-a-time search, and delimiters at every
+ * offset of the search's vector steps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -384,6 +386,64 @@ static void test_find_bytes_is_memmem(void **state)
 	assert_null(sip_find_bytes(pidf, 43, "method>Manual<", 14));
 }
 
+/* sip_find_pair: the first a directly followed by b, for every place and length. */
+static void test_find_pair_is_the_first_adjacent_pair(void **state)
+{
+	(void)state;
+	char hay[100];
+	static const char alphabet[] = "xxxx\n-->M";
+	uint32_t x = 5;
+	for (int round = 0; round < 300; round++) {
+		for (size_t i = 0; i < sizeof(hay); i++) {
+			x = x * 1103515245u + 12345u;
+			hay[i] = alphabet[(x >> 16) % (sizeof(alphabet) - 1)];
+		}
+		for (size_t len = 0; len <= sizeof(hay); len++) {
+			const char *placed = tu_guard_place(hay, (uint32_t)len);
+			static const char pairs[][2] = { { '\n', '-' }, { '>', 'M' }, { '-', '-' } };
+			for (size_t k = 0; k < TU_LEN(pairs); k++) {
+				const char *want = NULL;
+				for (size_t i = 0; i + 1 < len && !want; i++)
+					if (placed[i] == pairs[k][0] && placed[i + 1] == pairs[k][1])
+						want = placed + i;
+				assert_ptr_equal(sip_find_pair(placed, placed + len, pairs[k][0], pairs[k][1]), want);
+			}
+		}
+	}
+}
+
+static void test_delimiters_are_found_wherever_they_fall(void **state)
+{
+	/*
+	 * The delimiter search looks for lines starting "\n-", 32 positions a
+	 * step: put each delimiter at every offset of a step, behind decoys (a
+	 * line of one '-', a "--" line with another boundary, the boundary not at
+	 * a line start), and the parts must still come out whole.
+	 */
+	static char body[512];
+	static const char decoys[] = "-\r\n--xb\r\nx--b\r\n-b\r\n";
+	struct sip_body_part p[4];
+
+	(void)state;
+	for (int pad = 0; pad < 70; pad++) {
+		int n = snprintf(body, sizeof(body), "%.*s\r\n--b\r\nContent-Type: a/b\r\n\r\n%.*s%s\r\n--b\r\n\r\n%s\r\n--b--",
+				 pad, "preamble preamble preamble preamble preamble preamble preamble preamble",
+				 pad, "one one one one one one one one one one one one one one one one one one",
+				 decoys, decoys);
+		assert_true(n > 0 && (size_t)n < sizeof(body));
+		/* A preamble of 0 bytes still leaves its CRLF: the delimiter's. */
+		assert_int_equal(parts_of(body, (size_t)n, "b", p, 4), 2);
+		assert_int_equal(p[0].body.len, (uint32_t)pad + sizeof(decoys) - 1);
+		assert_memory_equal(p[0].body.p + pad, decoys, sizeof(decoys) - 1);
+		assert_slice(p[0].content_type, "a/b");
+		assert_slice(p[1].body, decoys);
+	}
+	/* The body's very first bytes are a delimiter ("--b", no CRLF before it). */
+	static const char first[] = "--b\r\n\r\nx\r\n--b--";
+	assert_int_equal(parts_of(first, sizeof(first) - 1, "b", p, 4), 1);
+	assert_slice(p[0].body, "x");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +458,8 @@ int main(void)
 		cmocka_unit_test(test_find_pidf_gives_up_after_too_many_parts),
 		cmocka_unit_test(test_find_pidf_in_the_sample_invites),
 		cmocka_unit_test(test_find_bytes_is_memmem),
+		cmocka_unit_test(test_find_pair_is_the_first_adjacent_pair),
+		cmocka_unit_test(test_delimiters_are_found_wherever_they_fall),
 	};
 
 	return cmocka_run_group_tests_name("sip_body", tests, NULL, NULL);

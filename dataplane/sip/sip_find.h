@@ -1,0 +1,143 @@
+/*
+ * sip_find.h - the byte searches of the on-demand helpers, which otherwise
+ * walk a value one character at a time: the first place two given bytes
+ * stand side by side (a multipart delimiter line "\n--", a PIDF-LO's
+ * ">Manual<"), the first of four bytes (what can end or nest a list element:
+ * '"' '<' '>' ','), and the first byte that cannot be inside a URI. SSE2
+ * looks at 16 or 32 positions a step; the scalar twins are the reference
+ * (meson -Dsimd=scalar builds on them, and fuzz_sip_scan compares the two).
+ * None reads at or past `end`: the vector loops stop short of it and the
+ * scalar tails finish. Internal to dataplane/sip/ (sip_find_pair is exported
+ * through e911/sip.h for the proxy).
+ */
+#ifndef E911_SIP_FIND_H
+#define E911_SIP_FIND_H
+
+#include <stdint.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* First i in [p, end - 1) with p[i] == a and p[i + 1] == b, or NULL: the reference. */
+static inline const char *sip_find_pair_scalar(const char *p, const char *end, char a, char b)
+{
+	for (; end - p >= 2; p++)
+		if (p[0] == a && p[1] == b)
+			return p;
+	return NULL;
+}
+
+/* First byte of [p, end) equal to a, b, c or d, or NULL: the reference. */
+static inline const char *sip_find_any4_scalar(const char *p, const char *end, char a, char b,
+						char c, char d)
+{
+	for (; p < end; p++)
+		if (*p == a || *p == b || *p == c || *p == d)
+			return p;
+	return NULL;
+}
+
+/*
+ * First byte of [p, end) that is not a URI byte (RFC 3261 §25.1 as sip_lex.h's
+ * SIP_CC_URI: visible ASCII but < > "), or end: the reference.
+ */
+static inline const char *sip_find_non_uri_scalar(const char *p, const char *end)
+{
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"')
+			return p;
+	}
+	return end;
+}
+
+#if defined(__SSE2__)
+#define SIP_HAVE_FIND_SSE2 1
+
+static inline __m128i sip_find_load(const char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* Bit k: p[k] == a and p[k + 1] == b (reads p[0..16]). */
+static inline uint32_t sip_pair_mask(const char *p, __m128i a, __m128i b)
+{
+	return (uint32_t)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(sip_find_load(p), a),
+							 _mm_cmpeq_epi8(sip_find_load(p + 1), b)));
+}
+
+static inline const char *sip_find_pair_sse2(const char *p, const char *end, char a, char b)
+{
+	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+	/* 32 positions a step read 33 bytes, 16 read 17. */
+	for (; end - p >= 33; p += 32) {
+		uint32_t m = sip_pair_mask(p, va, vb) | sip_pair_mask(p + 16, va, vb) << 16;
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	for (; end - p >= 17; p += 16) {
+		uint32_t m = sip_pair_mask(p, va, vb);
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	return sip_find_pair_scalar(p, end, a, b);
+}
+
+static inline const char *sip_find_any4_sse2(const char *p, const char *end, char a, char b, char c,
+					     char d)
+{
+	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+	const __m128i vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
+	for (; end - p >= 16; p += 16) {
+		__m128i v = sip_find_load(p);
+		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+					   _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
+		uint32_t m = (uint32_t)_mm_movemask_epi8(hit);
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	return sip_find_any4_scalar(p, end, a, b, c, d);
+}
+
+static inline const char *sip_find_non_uri_sse2(const char *p, const char *end)
+{
+	/* Signed compares: bytes from 0x80 up are negative, so "> 0x20" leaves them out. */
+	const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+	const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), quote = _mm_set1_epi8('"');
+	for (; end - p >= 16; p += 16) {
+		__m128i v = sip_find_load(p);
+		__m128i visible = _mm_and_si128(_mm_cmpgt_epi8(v, space), _mm_cmplt_epi8(v, del));
+		__m128i excluded = _mm_or_si128(_mm_cmpeq_epi8(v, lt),
+						_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quote)));
+		uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_andnot_si128(excluded, visible)) ^ 0xffffu;
+		if (m)
+			return p + __builtin_ctz(m);
+	}
+	return sip_find_non_uri_scalar(p, end);
+}
+#endif
+
+#if defined(E911_SIMD_SSE2)
+#define SIP_FIND(name) sip_find_##name##_sse2
+#else
+#define SIP_FIND(name) sip_find_##name##_scalar
+#endif
+
+static inline const char *sip_find_any4(const char *p, const char *end, char a, char b, char c, char d)
+{
+	return SIP_FIND(any4)(p, end, a, b, c, d);
+}
+
+static inline const char *sip_find_non_uri(const char *p, const char *end)
+{
+	return SIP_FIND(non_uri)(p, end);
+}
+
+/* The inline twin of the exported sip_find_pair(). */
+static inline const char *sip_find_pair_inline(const char *p, const char *end, char a, char b)
+{
+	return SIP_FIND(pair)(p, end, a, b);
+}
+
+#endif /* E911_SIP_FIND_H */
