@@ -114,6 +114,26 @@ static const char *find_bytes(struct e911_slice hay, const char *needle, size_t 
 }
 
 /*
+ * "method>Manual<" anywhere in the document. Searched by its ">M", which XML
+ * text seldom holds (an element's text starting with M), so nearly every
+ * candidate is the one; cheaper than sip_find_bytes, whose 'm' ... '<' pairs
+ * are everywhere in a PIDF-LO.
+ */
+static bool says_manual(struct e911_slice pidf)
+{
+	static const char needle[] = "method>Manual<";
+	const uint32_t before = 6; /* "method" ahead of the '>' */
+	if (pidf.len < sizeof(needle) - 1)
+		return false;
+	/* '>' at i needs i >= 6 and the 8 bytes ">Manual<" inside: i + 8 <= len. */
+	const char *end = pidf.p + pidf.len - (sizeof(needle) - 1 - before - 2);
+	for (const char *gt = pidf.p + before; (gt = sip_find_pair(gt, end, '>', 'M')) != NULL; gt++)
+		if (memcmp(gt - before, needle, sizeof(needle) - 1) == 0)
+			return true;
+	return false;
+}
+
+/*
  * What the PIDF-LO says, without parsing its XML (the control process does
  * that): a <method>Manual</method> (any prefix) means the user typed the
  * location in. Its LocationPolicyTagID is looked for only when no site or
@@ -127,8 +147,7 @@ static void peek_pidf(const struct sip_msg *msg, struct proxy_plan *plan)
 									  : PROXY_LOCATION_NONE;
 		return;
 	}
-	plan->location = find_bytes(plan->pidf, "method>Manual<", 14) ? PROXY_LOCATION_USER_ENTERED
-								       : PROXY_LOCATION_VALIDATED;
+	plan->location = says_manual(plan->pidf) ? PROXY_LOCATION_USER_ENTERED : PROXY_LOCATION_VALIDATED;
 }
 
 bool proxy_policy_tag(struct proxy_plan *plan)

@@ -305,6 +305,54 @@ static void user_entered_location_is_marked(void **state)
 	assert_slice(plan.query.identity, "sip:alice@example.com");
 }
 
+/* The location proxy_prepare() reads from a PIDF-LO that is the whole body. */
+static uint8_t location_of(const char *pidf)
+{
+	char text[2048];
+	int n = snprintf(text, sizeof(text),
+			 INVITE_L BASE_H CSEQ_H "Content-Type: application/pidf+xml\r\nContent-Length: %zu\r\n\r\n%s",
+			 strlen(pidf), pidf);
+	assert_true(n > 0 && (size_t)n < sizeof(text));
+	const char *buf = tu_guard_place(text, (uint32_t)n);
+	assert_int_equal(sip_parse(buf, (uint32_t)n, &msg), n);
+	struct proxy_packet pkt = { buf, (uint32_t)n, caller("192.0.2.1", 5060) };
+	assert_int_equal(proxy_prepare(&conf, &pkt, SIP_OK, &msg, &plan), PROXY_FWD_ORDINARY);
+	return plan.location;
+}
+
+static void manual_method_is_found_anywhere_in_the_pidf(void **state)
+{
+	(void)state;
+	/* "method>Manual<" anywhere, exactly so, is user-entered; nothing else is. */
+	static const struct {
+		const char *pidf;
+		uint8_t want;
+		const char *what;
+	} rows[] = {
+		{ "method>Manual<", PROXY_LOCATION_USER_ENTERED, "the document is the needle" },
+		{ "<gp:method>Manual</gp:method>", PROXY_LOCATION_USER_ENTERED, "the usual form" },
+		{ "<x>Main St</x><y>Mall</y><gp:method>Manual</gp:method>", PROXY_LOCATION_USER_ENTERED, "after other text starting with M" },
+		{ "<gp:method>DHCP</gp:method>", PROXY_LOCATION_VALIDATED, "another method" },
+		{ "<gp:method>manual</gp:method>", PROXY_LOCATION_VALIDATED, "lower case: not the token the dataplane looks for" },
+		{ "ethod>Manual<", PROXY_LOCATION_VALIDATED, "no room for the 'm' before" },
+		{ "<gp:method>Manual", PROXY_LOCATION_VALIDATED, "cut before its '<'" },
+		{ "<mmethod>Manual<", PROXY_LOCATION_USER_ENTERED, "any prefix" },
+		{ ">M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>Mmethod>Manual<", PROXY_LOCATION_USER_ENTERED, "behind many candidates" },
+		{ ">M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M>M", PROXY_LOCATION_VALIDATED, "candidates only" },
+	};
+	for (size_t i = 0; i < TU_LEN(rows); i++)
+		tu_check_status(location_of(rows[i].pidf), rows[i].want, rows[i].what, __FILE__, __LINE__);
+	/* Every place of the needle across the search's vector steps. */
+	char pidf[160];
+	for (size_t pad = 0; pad < 80; pad++) {
+		snprintf(pidf, sizeof(pidf), "%.*s<gp:method>Manual</gp:method>", (int)pad,
+			 "<ca:A1>WA</ca:A1><ca:A3>Redmond</ca:A3><ca:RD>NE 36th</ca:RD><ca:STS>St</ca:STS>");
+		assert_int_equal(location_of(pidf), PROXY_LOCATION_USER_ENTERED);
+		pidf[strlen(pidf) - 15] = '\0'; /* "...<gp:method>Man" */
+		assert_int_equal(location_of(pidf), PROXY_LOCATION_VALIDATED);
+	}
+}
+
 static void callback_identity_order(void **state)
 {
 	(void)state;
@@ -787,6 +835,7 @@ int main(void)
 		cmocka_unit_test(retransmission_and_cancel_take_the_same_path),
 		cmocka_unit_test(spoofed_headers_are_replaced),
 		cmocka_unit_test(user_entered_location_is_marked),
+		cmocka_unit_test(manual_method_is_found_anywhere_in_the_pidf),
 		cmocka_unit_test(callback_identity_order),
 		cmocka_unit_test(gateway_choice),
 		cmocka_unit_test(emergency_to_ipv6_gateway),
