@@ -65,6 +65,9 @@ uint32_t proxy_fmt_self(char *out, const struct proxy_self *self);
 
 /* A SIP host slice and port (0 = default 5060) name one of our addresses. */
 bool proxy_is_self(const struct proxy_conf *conf, struct e911_slice host, uint16_t port);
+/* The same for an address already parsed (proxy_ip_parse). */
+bool proxy_addr_is_self(const struct proxy_conf *conf, uint8_t family, const uint8_t addr[16],
+			uint16_t port);
 /* Our address of this family (the first), or the first at all. */
 const struct proxy_self *proxy_self_for(const struct proxy_conf *conf, uint8_t family);
 

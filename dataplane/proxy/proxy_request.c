@@ -199,10 +199,10 @@ enum proxy_outcome proxy_prepare_request(const struct proxy_conf *conf, const st
 		return proxy_to_uri_host(conf, msg, plan, &route);
 
 	const struct sip_uri *ruri = &plan->ruri;
-	bool ruri_self = is_sip_uri(ruri) && proxy_is_self(conf, ruri->host, ruri->port);
 	uint8_t family;
 	uint8_t addr[16];
 	bool ruri_ip = is_sip_uri(ruri) && proxy_ip_parse(ruri->host, &family, addr) == 0;
+	bool ruri_self = ruri_ip && proxy_addr_is_self(conf, family, addr, ruri->port);
 	bool in_dialog = plan->to.tag.len != 0;
 
 	if (msg->method == SIP_METHOD_INVITE ? !in_dialog || !ruri_ip || ruri_self

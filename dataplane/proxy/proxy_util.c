@@ -126,26 +126,30 @@ uint32_t proxy_fmt_hostport(char *out, const struct proxy_endpoint *ep)
 	return n;
 }
 
-/* Dotted quad, each part 0..255 without leading zeros beyond one digit. */
+/*
+ * Dotted quad: four parts of 1 to 3 digits, each 0..255 (leading zeros are
+ * taken: "010" is 10). Part by part, so that a host name fails at its first
+ * letter and an address costs a few instructions a byte.
+ */
 static int parse_ipv4(struct e911_slice s, uint8_t addr[16])
 {
-	uint32_t part = 0, digits = 0, dots = 0;
-	for (uint32_t i = 0; i < s.len; i++) {
-		unsigned char c = (unsigned char)s.p[i];
-		if (c >= '0' && c <= '9') {
-			part = part * 10 + (c - '0');
-			if (++digits > 3 || part > 255)
+	const char *p = s.p, *end = s.p + s.len;
+	for (int i = 0; i < 4; i++) {
+		if (i > 0) {
+			if (p == end || *p != '.')
 				return -EINVAL;
-		} else if (c == '.' && digits && dots < 3) {
-			addr[dots++] = (uint8_t)part;
-			part = digits = 0;
-		} else {
-			return -EINVAL;
+			p++;
 		}
+		const char *start = p;
+		uint32_t part = 0;
+		while (p < end && p - start < 3 && (unsigned)(*p - '0') < 10)
+			part = part * 10 + (uint32_t)(*p++ - '0');
+		if (p == start || part > 255)
+			return -EINVAL;
+		addr[i] = (uint8_t)part;
 	}
-	if (dots != 3 || !digits)
+	if (p != end)
 		return -EINVAL;
-	addr[3] = (uint8_t)part;
 	memset(addr + 4, 0, 12);
 	return 0;
 }
@@ -219,11 +223,9 @@ int proxy_endpoint_parse(const char *text, struct proxy_endpoint *ep)
 	return 0;
 }
 
-bool proxy_is_self(const struct proxy_conf *conf, struct e911_slice host, uint16_t port)
+bool proxy_addr_is_self(const struct proxy_conf *conf, uint8_t family, const uint8_t addr[16],
+			uint16_t port)
 {
-	uint8_t family, addr[16];
-	if (proxy_ip_parse(host, &family, addr) != 0)
-		return false;
 	if (port == 0)
 		port = PROXY_SIP_PORT;
 	for (uint32_t i = 0; i < conf->self_count; i++) {
@@ -232,6 +234,12 @@ bool proxy_is_self(const struct proxy_conf *conf, struct e911_slice host, uint16
 			return true;
 	}
 	return false;
+}
+
+bool proxy_is_self(const struct proxy_conf *conf, struct e911_slice host, uint16_t port)
+{
+	uint8_t family, addr[16];
+	return proxy_ip_parse(host, &family, addr) == 0 && proxy_addr_is_self(conf, family, addr, port);
 }
 
 const struct proxy_self *proxy_self_for(const struct proxy_conf *conf, uint8_t family)

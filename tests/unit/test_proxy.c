@@ -305,6 +305,50 @@ static void user_entered_location_is_marked(void **state)
 	assert_slice(plan.query.identity, "sip:alice@example.com");
 }
 
+static void ip_literals_are_parsed_exactly(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		uint8_t family; /* 0: refused */
+		uint8_t addr[16];
+	} rows[] = {
+		{ "198.18.0.10", E911_IPV4, { 198, 18, 0, 10 } },
+		{ "0.0.0.0", E911_IPV4, { 0 } },
+		{ "255.255.255.255", E911_IPV4, { 255, 255, 255, 255 } },
+		{ "010.001.000.009", E911_IPV4, { 10, 1, 0, 9 } }, /* leading zeros are taken */
+		{ "256.1.1.1", 0, { 0 } },
+		{ "1.1.1.256", 0, { 0 } },
+		{ "1.1.1.0255", 0, { 0 } }, /* 4 digits */
+		{ "1.1.1", 0, { 0 } },
+		{ "1.1.1.1.", 0, { 0 } },
+		{ "1.1.1.1.1", 0, { 0 } },
+		{ ".1.1.1", 0, { 0 } },
+		{ "1..1.1", 0, { 0 } },
+		{ "1.1.1.", 0, { 0 } },
+		{ "1.1.1.1 ", 0, { 0 } },
+		{ "1.1.1.x", 0, { 0 } },
+		{ "sip.example.com", 0, { 0 } },
+		{ "", 0, { 0 } },
+		{ "[2001:db8::10]", E911_IPV6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 } },
+		{ "2001:db8::10", E911_IPV6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 } }, /* received= has no brackets */
+		{ "[::ffff:1.2.3.4]", E911_IPV6, { [10] = 0xff, [11] = 0xff, [12] = 1, [13] = 2, [14] = 3, [15] = 4 } },
+		{ "[2001:db8::10", 0, { 0 } },
+		{ "[]", 0, { 0 } },
+		{ "[1.2.3.4]", 0, { 0 } },
+	};
+	for (size_t i = 0; i < TU_LEN(rows); i++) {
+		uint8_t family = 0, addr[16];
+		uint32_t len = (uint32_t)strlen(rows[i].text);
+		int rc = proxy_ip_parse((struct e911_slice){ tu_guard_place(rows[i].text, len), len }, &family, addr);
+		tu_check_status(rc, rows[i].family ? 0 : -EINVAL, rows[i].text, __FILE__, __LINE__);
+		if (rows[i].family) {
+			assert_int_equal(family, rows[i].family);
+			assert_memory_equal(addr, rows[i].addr, 16);
+		}
+	}
+}
+
 /* The location proxy_prepare() reads from a PIDF-LO that is the whole body. */
 static uint8_t location_of(const char *pidf)
 {
@@ -834,6 +878,7 @@ int main(void)
 		cmocka_unit_test(emergency_invite_goes_to_its_trunk),
 		cmocka_unit_test(retransmission_and_cancel_take_the_same_path),
 		cmocka_unit_test(spoofed_headers_are_replaced),
+		cmocka_unit_test(ip_literals_are_parsed_exactly),
 		cmocka_unit_test(user_entered_location_is_marked),
 		cmocka_unit_test(manual_method_is_found_anywhere_in_the_pidf),
 		cmocka_unit_test(callback_identity_order),
