@@ -26,12 +26,23 @@ uint32_t proxy_loop_hash(const struct sip_msg *msg, const struct proxy_plan *pla
 	return (uint32_t)hash_u32(msg->cseq, h);
 }
 
-static const char hex[16] = "0123456789abcdef";
-
-static void put_hex(char *out, uint64_t v, unsigned digits)
+/*
+ * The 8 lower-case hex digits of v, most significant first, at out (SWAR):
+ * each nibble spread into a byte of its own, '0' added, and 'a' - '0' - 10
+ * more to the bytes above 9. Straight-line, no table, one store.
+ */
+static void put_hex8(char *out, uint32_t v)
 {
-	for (unsigned i = 0; i < digits; i++)
-		out[i] = hex[(v >> (4 * (digits - 1 - i))) & 0xf];
+	uint64_t x = v;
+	x = (x | x << 16) & 0x0000ffff0000ffffull;
+	x = (x | x << 8) & 0x00ff00ff00ff00ffull;
+	x = (x | x << 4) & 0x0f0f0f0f0f0f0f0full; /* byte k: nibble k, the least significant first */
+	uint64_t above9 = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
+	x += 0x3030303030303030ull + above9 * ('a' - '0' - 10);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x); /* the most significant digit at the lowest address */
+#endif
+	memcpy(out, &x, 8);
 }
 
 void proxy_branch(const struct sip_msg *msg, const struct proxy_plan *plan, char out[PROXY_BRANCH_LEN])
@@ -51,6 +62,7 @@ void proxy_branch(const struct sip_msg *msg, const struct proxy_plan *plan, char
 		h = proxy_hash(msg->ruri_text, h);
 	}
 	memcpy(out, PROXY_BRANCH_OURS, sizeof(PROXY_BRANCH_OURS) - 1);
-	put_hex(out + 9, h, 16);
-	put_hex(out + 25, proxy_loop_hash(msg, plan), 8);
+	put_hex8(out + 9, (uint32_t)(h >> 32));
+	put_hex8(out + 17, (uint32_t)h);
+	put_hex8(out + 25, proxy_loop_hash(msg, plan));
 }

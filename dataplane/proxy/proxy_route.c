@@ -63,21 +63,40 @@ enum proxy_outcome proxy_route(const struct proxy_conf *conf, const struct e911_
 				    plan->to.tag.len ? PROXY_FWD_IN_DIALOG : PROXY_FWD_ORDINARY);
 }
 
-/* The parameters of a Via without received and rport (which we set). */
+/*
+ * Where the Via parameter starting at p (after its ';') ends: the next ';'
+ * outside a quoted string, or end. A backslash inside quotes escapes the
+ * byte after it. Jumps with memchr: quotes are rare in Via parameters.
+ */
+static const char *param_end(const char *p, const char *end)
+{
+	for (;;) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		const char *stop = semi ? semi : end;
+		const char *quote = memchr(p, '"', (size_t)(stop - p));
+		if (!quote)
+			return stop;
+		/* Inside the quotes until the closing one. */
+		for (p = quote + 1; p < end && *p != '"'; p++)
+			if (*p == '\\' && p + 1 < end)
+				p++;
+		if (p == end)
+			return end;
+		p++;
+	}
+}
+
+/*
+ * The parameters of a Via without received and rport (which we set): the
+ * runs of parameters between them are copied whole.
+ */
 static uint32_t copy_other_params(struct e911_slice params, char *out)
 {
 	uint32_t n = 0;
-	const char *p = params.p, *end = slice_end(params);
+	const char *p = params.p, *end = slice_end(params), *run = p;
 	while (p < end) {
-		const char *start = p++; /* at ';' */
-		bool quoted = false;
-		while (p < end && (quoted || *p != ';')) {
-			if (*p == '"')
-				quoted = !quoted;
-			else if (*p == '\\' && quoted && p + 1 < end)
-				p++;
-			p++;
-		}
+		const char *start = p; /* at ';' */
+		p = param_end(p + 1, end);
 		const char *name = start + 1;
 		while (name < p && (*name == ' ' || *name == '\t'))
 			name++;
@@ -85,12 +104,14 @@ static uint32_t copy_other_params(struct e911_slice params, char *out)
 		while (name_end < p && *name_end != '=' && *name_end != ' ' && *name_end != '\t')
 			name_end++;
 		struct e911_slice pname = slice_make(name, name_end);
-		if (slice_caseeq(pname, SLICE_LIT("received")) || slice_caseeq(pname, SLICE_LIT("rport")))
-			continue;
-		memcpy(out + n, start, (size_t)(p - start));
-		n += (uint32_t)(p - start);
+		if (slice_caseeq(pname, SLICE_LIT("received")) || slice_caseeq(pname, SLICE_LIT("rport"))) {
+			memcpy(out + n, run, (size_t)(start - run));
+			n += (uint32_t)(start - run);
+			run = p;
+		}
 	}
-	return n;
+	memcpy(out + n, run, (size_t)(end - run));
+	return n + (uint32_t)(end - run);
 }
 
 /* received= (and rport=) on the previous hop's Via: RFC 3261 §18.2.1, RFC 3581 §4. */

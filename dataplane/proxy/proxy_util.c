@@ -72,12 +72,15 @@ struct e911_slice proxy_hdr_line(const struct sip_msg *msg, uint32_t i)
 
 uint32_t proxy_fmt_u32(char *out, uint32_t v)
 {
-	/* The digit count first, then the digits from the right: no reversal. */
-	uint32_t n = 1;
-	for (uint32_t t = v; t >= 10; t /= 10)
-		n++;
-	for (uint32_t i = n; i-- > 0; v /= 10)
-		out[i] = (char)('0' + v % 10);
+	/* From the right into a scratch, then forward: one division per digit. */
+	char digits[10], *d = digits + sizeof(digits);
+	do {
+		*--d = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	uint32_t n = (uint32_t)(digits + sizeof(digits) - d);
+	for (uint32_t i = 0; i < n; i++)
+		out[i] = d[i];
 	return n;
 }
 
@@ -87,10 +90,13 @@ uint32_t proxy_fmt_host(char *out, const struct proxy_endpoint *ep)
 		uint32_t n = 0;
 		for (int i = 0; i < 4; i++) {
 			uint32_t b = ep->addr[i];
-			if (b >= 100)
+			if (b >= 100) {
 				out[n++] = (char)('0' + b / 100);
-			if (b >= 10)
-				out[n++] = (char)('0' + b / 10 % 10);
+				b %= 100;
+				out[n++] = (char)('0' + b / 10);
+			} else if (b >= 10) {
+				out[n++] = (char)('0' + b / 10);
+			}
 			out[n++] = (char)('0' + b % 10);
 			out[n++] = '.';
 		}

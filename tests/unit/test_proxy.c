@@ -305,6 +305,57 @@ static void user_entered_location_is_marked(void **state)
 	assert_slice(plan.query.identity, "sip:alice@example.com");
 }
 
+static void branch_text_is_pinned(void **state)
+{
+	(void)state;
+	/*
+	 * The branch is a function of the request (RFC 3261 §16.11): the same
+	 * bytes on every build and release, or a retransmission that crosses an
+	 * upgrade would look like a new transaction. The exact text of one, and
+	 * of an RFC 2543 peer's (no magic cookie), so that the hash or its hex
+	 * digits cannot change unnoticed.
+	 */
+	static const struct {
+		const char *via, *want;
+	} rows[] = {
+		{ "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK74bf9\r\n", "z9hG4bKE9f7a83f90a48560373d2b7743" },
+		{ "Via: SIP/2.0/UDP 192.0.2.1:5060\r\n", "z9hG4bKE9b1540dd5ef94bb363d2b7743" },
+	};
+	for (size_t i = 0; i < TU_LEN(rows); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text), INVITE_L "%s" FROM_H TO_H CALLID_H CSEQ_H "\r\n", rows[i].via);
+		assert_int_equal(run(text, caller("192.0.2.1", 5060), NULL), PROXY_FWD_ORDINARY);
+		assert_slice(out_msg.via[0].branch, rows[i].want);
+	}
+}
+
+static void via_keeps_every_parameter_but_received_and_rport(void **state)
+{
+	(void)state;
+	/* The previous hop's Via parameters as they leave (RFC 3581: ours replace its own). */
+	static const struct {
+		const char *params, *want;
+		const char *what;
+	} rows[] = {
+		{ ";branch=z9hG4bKa;rport", ";branch=z9hG4bKa;received=192.0.2.9;rport=5099", "bare rport" },
+		{ ";branch=z9hG4bKa;received=1.2.3.4;rport=77;x=y", ";branch=z9hG4bKa;x=y;received=192.0.2.9;rport=5099", "both set, one after" },
+		{ ";x=\"a;rport;b\";branch=z9hG4bKa", ";x=\"a;rport;b\";branch=z9hG4bKa;received=192.0.2.9", "';' inside quotes" },
+		{ ";x=\"a\\\";rport\";branch=z9hG4bKa;rport", ";x=\"a\\\";rport\";branch=z9hG4bKa;received=192.0.2.9;rport=5099", "an escaped quote inside quotes" },
+		{ " ; received=1.1.1.1 ;branch=z9hG4bKa", ";branch=z9hG4bKa;received=192.0.2.9", "LWS around the name" },
+		{ ";RPORT;Received=1.1.1.1;branch=z9hG4bKa;rport", ";branch=z9hG4bKa;received=192.0.2.9;rport=5099", "any case, twice" },
+		{ ";branch=z9hG4bKa;receivedx=1;rportx", ";branch=z9hG4bKa;receivedx=1;rportx;received=192.0.2.9", "longer names stay" },
+	};
+	for (size_t i = 0; i < TU_LEN(rows); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text),
+			 INVITE_L "Via: SIP/2.0/UDP 198.18.10.25:5060%s\r\n" FROM_H TO_H CALLID_H CSEQ_H "\r\n",
+			 rows[i].params);
+		assert_int_equal(run(text, caller("192.0.2.9", 5099), NULL), PROXY_FWD_ORDINARY);
+		assert_int_equal(out_msg.nvia, 2);
+		tu_check_slice(out_msg.via[1].params, rows[i].want, rows[i].what, __FILE__, __LINE__);
+	}
+}
+
 static void ip_literals_are_parsed_exactly(void **state)
 {
 	(void)state;
@@ -878,6 +929,8 @@ int main(void)
 		cmocka_unit_test(emergency_invite_goes_to_its_trunk),
 		cmocka_unit_test(retransmission_and_cancel_take_the_same_path),
 		cmocka_unit_test(spoofed_headers_are_replaced),
+		cmocka_unit_test(branch_text_is_pinned),
+		cmocka_unit_test(via_keeps_every_parameter_but_received_and_rport),
 		cmocka_unit_test(ip_literals_are_parsed_exactly),
 		cmocka_unit_test(user_entered_location_is_marked),
 		cmocka_unit_test(manual_method_is_found_anywhere_in_the_pidf),
