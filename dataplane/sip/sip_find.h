@@ -6,14 +6,18 @@
  * '"' '<' '>' ','), and the first byte that cannot be inside a URI. SSE2
  * looks at 16 or 32 positions a step; the scalar twins are the reference
  * (meson -Dsimd=scalar builds on them, and fuzz_sip_scan compares the two).
- * None reads at or past `end`: the vector loops stop short of it and the
- * scalar tails finish. Internal to dataplane/sip/ (sip_find_pair is exported
- * through e911/sip.h for the proxy).
+ * None reads at or past `end`: the vector loops stop short of it, and what
+ * is left is read by one more vector load that ends at `end` (overlapping
+ * bytes already looked at, which are masked off) when the span is long
+ * enough, else by the scalar twin. Internal to dataplane/sip/ (sip_find_pair
+ * is exported through e911/sip.h for the proxy).
  */
 #ifndef E911_SIP_FIND_H
 #define E911_SIP_FIND_H
 
 #include <stdint.h>
+
+#include "sip_lex.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -44,11 +48,9 @@ static inline const char *sip_find_any4_scalar(const char *p, const char *end, c
  */
 static inline const char *sip_find_non_uri_scalar(const char *p, const char *end)
 {
-	for (; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"')
+	for (; p < end; p++)
+		if (!sip_is((unsigned char)*p, SIP_CC_URI))
 			return p;
-	}
 	return end;
 }
 
@@ -70,6 +72,7 @@ static inline uint32_t sip_pair_mask(const char *p, __m128i a, __m128i b)
 static inline const char *sip_find_pair_sse2(const char *p, const char *end, char a, char b)
 {
 	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+	const char *start = p;
 	/* 32 positions a step read 33 bytes, 16 read 17. */
 	for (; end - p >= 33; p += 32) {
 		uint32_t m = sip_pair_mask(p, va, vb) | sip_pair_mask(p + 16, va, vb) << 16;
@@ -81,7 +84,20 @@ static inline const char *sip_find_pair_sse2(const char *p, const char *end, cha
 		if (m)
 			return p + __builtin_ctz(m);
 	}
-	return sip_find_pair_scalar(p, end, a, b);
+	if (end - start < 17)
+		return sip_find_pair_scalar(p, end, a, b);
+	/* The positions left, p .. end - 2, are the last of the 16 from end - 17. */
+	const char *q = end - 17;
+	uint32_t m = sip_pair_mask(q, va, vb) & (0xffffu << (p - q));
+	return m ? q + __builtin_ctz(m) : NULL;
+}
+
+/* Bit k: p[k] is a, b, c or d. */
+static inline uint32_t sip_any4_mask(const char *p, __m128i a, __m128i b, __m128i c, __m128i d)
+{
+	__m128i v = sip_find_load(p);
+	return (uint32_t)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b)),
+							_mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, d))));
 }
 
 static inline const char *sip_find_any4_sse2(const char *p, const char *end, char a, char b, char c,
@@ -89,32 +105,45 @@ static inline const char *sip_find_any4_sse2(const char *p, const char *end, cha
 {
 	const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
 	const __m128i vc = _mm_set1_epi8(c), vd = _mm_set1_epi8(d);
+	const char *start = p;
 	for (; end - p >= 16; p += 16) {
-		__m128i v = sip_find_load(p);
-		__m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
-					   _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
-		uint32_t m = (uint32_t)_mm_movemask_epi8(hit);
+		uint32_t m = sip_any4_mask(p, va, vb, vc, vd);
 		if (m)
 			return p + __builtin_ctz(m);
 	}
-	return sip_find_any4_scalar(p, end, a, b, c, d);
+	if (p == end || end - start < 16)
+		return sip_find_any4_scalar(p, end, a, b, c, d);
+	const char *q = end - 16;
+	uint32_t m = sip_any4_mask(q, va, vb, vc, vd) & (0xffffu << (p - q));
+	return m ? q + __builtin_ctz(m) : NULL;
+}
+
+/* Bit k: p[k] is not a URI byte. Signed compares: bytes from 0x80 up are
+ * negative, so "> 0x20" leaves them out. */
+static inline uint32_t sip_non_uri_mask(const char *p)
+{
+	__m128i v = sip_find_load(p);
+	__m128i visible = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x20)),
+					_mm_cmplt_epi8(v, _mm_set1_epi8(0x7f)));
+	__m128i excluded = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+					_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('>')),
+						     _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+	return (uint32_t)_mm_movemask_epi8(_mm_andnot_si128(excluded, visible)) ^ 0xffffu;
 }
 
 static inline const char *sip_find_non_uri_sse2(const char *p, const char *end)
 {
-	/* Signed compares: bytes from 0x80 up are negative, so "> 0x20" leaves them out. */
-	const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-	const __m128i lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'), quote = _mm_set1_epi8('"');
+	const char *start = p;
 	for (; end - p >= 16; p += 16) {
-		__m128i v = sip_find_load(p);
-		__m128i visible = _mm_and_si128(_mm_cmpgt_epi8(v, space), _mm_cmplt_epi8(v, del));
-		__m128i excluded = _mm_or_si128(_mm_cmpeq_epi8(v, lt),
-						_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quote)));
-		uint32_t m = (uint32_t)_mm_movemask_epi8(_mm_andnot_si128(excluded, visible)) ^ 0xffffu;
+		uint32_t m = sip_non_uri_mask(p);
 		if (m)
 			return p + __builtin_ctz(m);
 	}
-	return sip_find_non_uri_scalar(p, end);
+	if (p == end || end - start < 16)
+		return sip_find_non_uri_scalar(p, end);
+	const char *q = end - 16;
+	uint32_t m = sip_non_uri_mask(q) & (0xffffu << (p - q));
+	return m ? q + __builtin_ctz(m) : end;
 }
 #endif
 

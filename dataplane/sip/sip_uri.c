@@ -6,6 +6,7 @@
  * go to a caller buffer.
  */
 #include "e911/sip.h"
+#include "sip_find.h"
 #include "sip_lex.h"
 
 static int scheme_of(struct e911_slice name)
@@ -75,11 +76,10 @@ static int parse_uri_params(struct sip_uri *u, const char *p, const char *end)
 
 static int parse_sip(struct sip_uri *u, const char *p, const char *end)
 {
-	const char *q = p;
+	const char *q;
 
-	for (; q < end; q++)
-		if (!sip_is((unsigned char)*q, SIP_CC_URI))
-			return SIP_E_URI;
+	if (sip_find_non_uri(p, end) != end)
+		return SIP_E_URI;
 
 	/* The user part ends at the first '@': neither host, params nor headers may hold one. */
 	const char *at = sip_find_char(p, end, '@');
@@ -127,11 +127,8 @@ static int parse_tel(struct sip_uri *u, const char *p, const char *end)
 	const char *num_end = semi ? semi : end;
 
 	u->user = slice_make(p, num_end);
-	if (u->user.len == 0)
+	if (u->user.len == 0 || sip_find_non_uri(p, num_end) != num_end)
 		return SIP_E_URI;
-	for (const char *q = p; q < num_end; q++)
-		if (!sip_is((unsigned char)*q, SIP_CC_URI))
-			return SIP_E_URI;
 	return parse_uri_params(u, num_end, end);
 }
 
@@ -144,9 +141,8 @@ static int parse_urn(struct sip_uri *u, const char *p, const char *end)
 	for (const char *q = p; q < colon; q++)
 		if (!(sip_is((unsigned char)*q, SIP_CC_HOST) && *q != '.'))
 			return SIP_E_URI;
-	for (const char *q = colon + 1; q < end; q++)
-		if (!sip_is((unsigned char)*q, SIP_CC_URI))
-			return SIP_E_URI;
+	if (sip_find_non_uri(colon + 1, end) != end)
+		return SIP_E_URI;
 	u->user = slice_make(p, colon);
 	u->urn_nss = slice_make(colon + 1, end);
 	return 0;
@@ -178,10 +174,7 @@ int sip_uri_parse(struct e911_slice text, struct sip_uri *u)
 	case SIP_SCHEME_URN:
 		return parse_urn(u, p, end);
 	default:
-		for (; p < end; p++)
-			if (!sip_is((unsigned char)*p, SIP_CC_URI))
-				return SIP_E_URI;
-		return 0;
+		return sip_find_non_uri(p, end) == end ? 0 : SIP_E_URI;
 	}
 }
 
@@ -211,6 +204,10 @@ int sip_uri_dialled_digits(const struct sip_uri *u, char *out, uint32_t cap)
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < num.len; i++) {
 		char c = num.p[i];
+		if ((unsigned)(c - '0') < 10 && n < cap) {
+			out[n++] = c; /* the common case first: a digit */
+			continue;
+		}
 		if (c == '%' && i + 2 < num.len && hex_value(num.p[i + 1]) >= 0 &&
 		    hex_value(num.p[i + 2]) >= 0) {
 			c = (char)(hex_value(num.p[i + 1]) * 16 + hex_value(num.p[i + 2]));

@@ -152,6 +152,42 @@ static void test_malformed_uris_are_rejected(void **state)
 				__LINE__);
 }
 
+static void test_a_byte_no_uri_may_hold_is_found_anywhere(void **state)
+{
+	/*
+	 * The URI bytes are checked 16 at a time: a SP, '<', '"', DEL, a control
+	 * or a non-ASCII byte at each place of every prefix of URIs of each
+	 * scheme, from short to several vector steps long, is refused; the whole
+	 * URI without it is not.
+	 */
+	static const char *const uris[] = {
+		"sip:+14255550100@sip.example.com;user=phone;transport=udp;lr;x=averyveryverylongvalue",
+		"tel:+1-425-555-0100-000000000000000000000000000000000000000000000000000;phone-context=+1",
+		"urn:service:sos.fire.and.something.much.longer.than.sixteen.bytes.here",
+		"http://www.example.com/a/path/that/is/long/enough/for/four/vector/steps/x",
+	};
+	static const char bad[] = { ' ', '<', '>', '"', 0x7f, 0x01, (char)0x80, (char)0xc3 };
+	char text[128];
+	struct sip_uri u;
+
+	(void)state;
+	for (size_t i = 0; i < TU_LEN(uris); i++) {
+		tu_check_status(sip_uri_parse(str(uris[i]), &u), 0, uris[i], __FILE__, __LINE__);
+		for (size_t len = 8; len <= strlen(uris[i]); len++) {
+			memcpy(text, uris[i], len);
+			for (size_t at = 4; at < len; at++)
+				for (size_t b = 0; b < sizeof(bad); b++) {
+					char saved = text[at];
+					text[at] = bad[b];
+					const char *placed = tu_guard_place(text, (uint32_t)len);
+					tu_check_status(sip_uri_parse((struct e911_slice){ placed, (uint32_t)len }, &u),
+							SIP_E_URI, uris[i], __FILE__, __LINE__);
+					text[at] = saved;
+				}
+		}
+	}
+}
+
 static void test_uri_parse_reads_only_its_slice(void **state)
 {
 	/* The slice ends before "@evil": the bytes after it must not be looked at. */
@@ -318,6 +354,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_uris_are_split_into_parts),
 		cmocka_unit_test(test_malformed_uris_are_rejected),
+		cmocka_unit_test(test_a_byte_no_uri_may_hold_is_found_anywhere),
 		cmocka_unit_test(test_uri_parse_reads_only_its_slice),
 		cmocka_unit_test(test_dialled_digits_drop_visual_separators),
 		cmocka_unit_test(test_uris_without_a_number_are_not_a_number),
