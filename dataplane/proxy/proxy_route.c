@@ -118,9 +118,20 @@ static uint32_t copy_other_params(struct e911_slice params, char *out)
 static int mark_received(const struct sip_msg *msg, struct proxy_plan *plan)
 {
 	const struct sip_via *top = &msg->via[0];
+	/* The received value: the source address (IPv6 without brackets, RFC 3261 §20.42). */
+	char src[INET6_ADDRSTRLEN];
+	uint32_t src_len;
+	if (plan->src.family == E911_IPV4) {
+		src_len = proxy_fmt_host(src, &plan->src);
+	} else {
+		inet_ntop(AF_INET6, plan->src.addr, src, sizeof(src));
+		src_len = (uint32_t)strlen(src);
+	}
+	/* The sent-by host is the source when it reads the same, or parses to it. */
 	uint8_t family, addr[16];
-	bool same = proxy_ip_parse(top->host, &family, addr) == 0 && family == plan->src.family &&
-		    memcmp(addr, plan->src.addr, 16) == 0;
+	bool same = (top->host.len == src_len && memcmp(top->host.p, src, src_len) == 0) ||
+		    (proxy_ip_parse(top->host, &family, addr) == 0 && family == plan->src.family &&
+		     memcmp(addr, plan->src.addr, 16) == 0);
 	if (same && !top->has_rport)
 		return 0;
 	uint32_t cap = top->params.len + 80;
@@ -130,12 +141,8 @@ static int mark_received(const struct sip_msg *msg, struct proxy_plan *plan)
 	uint32_t n = copy_other_params(top->params, text);
 	memcpy(text + n, ";received=", 10);
 	n += 10;
-	if (plan->src.family == E911_IPV4) {
-		n += proxy_fmt_host(text + n, &plan->src);
-	} else {
-		inet_ntop(AF_INET6, plan->src.addr, text + n, INET6_ADDRSTRLEN);
-		n += (uint32_t)strlen(text + n);
-	}
+	memcpy(text + n, src, src_len);
+	n += src_len;
 	if (top->has_rport) {
 		memcpy(text + n, ";rport=", 7);
 		n += 7;

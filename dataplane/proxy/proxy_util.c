@@ -70,37 +70,59 @@ struct e911_slice proxy_hdr_line(const struct sip_msg *msg, uint32_t i)
 	return slice_make(start, next);
 }
 
+/* "00" to "99": numbers are written two digits a step. */
+static const char two_digits[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 uint32_t proxy_fmt_u32(char *out, uint32_t v)
 {
-	/* From the right into a scratch, then forward: one division per digit. */
+	/* From the right into a scratch, then forward. */
 	char digits[10], *d = digits + sizeof(digits);
-	do {
-		*--d = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	for (; v >= 100; v /= 100) {
+		d -= 2;
+		memcpy(d, two_digits + 2 * (v % 100), 2);
+	}
+	if (v >= 10) {
+		d -= 2;
+		memcpy(d, two_digits + 2 * v, 2);
+	} else {
+		*--d = (char)('0' + v);
+	}
 	uint32_t n = (uint32_t)(digits + sizeof(digits) - d);
 	for (uint32_t i = 0; i < n; i++)
 		out[i] = d[i];
 	return n;
 }
 
+/* One part of a dotted quad, without leading zeros. */
+static uint32_t put_octet(char *out, uint32_t b)
+{
+	if (b >= 100) {
+		out[0] = b >= 200 ? '2' : '1';
+		memcpy(out + 1, two_digits + 2 * (b >= 200 ? b - 200 : b - 100), 2);
+		return 3;
+	}
+	if (b >= 10) {
+		memcpy(out, two_digits + 2 * b, 2);
+		return 2;
+	}
+	out[0] = (char)('0' + b);
+	return 1;
+}
+
 uint32_t proxy_fmt_host(char *out, const struct proxy_endpoint *ep)
 {
 	if (ep->family == E911_IPV4) {
-		uint32_t n = 0;
-		for (int i = 0; i < 4; i++) {
-			uint32_t b = ep->addr[i];
-			if (b >= 100) {
-				out[n++] = (char)('0' + b / 100);
-				b %= 100;
-				out[n++] = (char)('0' + b / 10);
-			} else if (b >= 10) {
-				out[n++] = (char)('0' + b / 10);
-			}
-			out[n++] = (char)('0' + b % 10);
+		uint32_t n = put_octet(out, ep->addr[0]);
+		for (int i = 1; i < 4; i++) {
 			out[n++] = '.';
+			n += put_octet(out + n, ep->addr[i]);
 		}
-		return n - 1;
+		return n;
 	}
 	char text[INET6_ADDRSTRLEN];
 	inet_ntop(AF_INET6, ep->addr, text, sizeof(text));
@@ -253,6 +275,15 @@ bool proxy_addr_is_self(const struct proxy_conf *conf, uint8_t family, const uin
 
 bool proxy_is_self(const struct proxy_conf *conf, struct e911_slice host, uint16_t port)
 {
+	/* Our own text (what our Via and Record-Route carry) names us without parsing. */
+	uint16_t want = port ? port : PROXY_SIP_PORT;
+	for (uint32_t i = 0; i < conf->self_count; i++) {
+		const struct proxy_self *self = &conf->self[i];
+		if (self->ep.port == want && host.len == self->host_len &&
+		    memcmp(host.p, self->host, host.len) == 0)
+			return true;
+	}
+	/* Another spelling of an address (leading zeros, IPv6 forms) may still be ours. */
 	uint8_t family, addr[16];
 	return proxy_ip_parse(host, &family, addr) == 0 && proxy_addr_is_self(conf, family, addr, port);
 }

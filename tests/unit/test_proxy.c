@@ -780,6 +780,62 @@ static void response_goes_back_by_via(void **state)
 	assert_int_equal(out_len, 0);
 }
 
+static void our_via_is_ours_however_it_is_spelled(void **state)
+{
+	(void)state;
+	/* Our top Via in its own text, and in other spellings of our addresses and port. */
+	static const struct {
+		const char *via;
+		int ours;
+	} rows[] = {
+		{ "198.18.0.10", 1 },
+		{ "198.18.0.10:5060", 1 },
+		{ "198.018.000.010", 1 },
+		{ "[2001:db8::10]", 1 },
+		{ "[2001:DB8:0::10]:5060", 1 },
+		{ "198.18.0.10:5070", 0 },
+		{ "198.18.0.1", 0 },
+		{ "198.18.0.100", 0 },
+		{ "[2001:db8::1]", 0 },
+		{ "proxy.example.com", 0 },
+	};
+	for (size_t i = 0; i < TU_LEN(rows); i++) {
+		char text[512];
+		snprintf(text, sizeof(text),
+			 "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bKE9x\r\n"
+			 "Via: SIP/2.0/UDP 192.0.2.7;branch=z9hG4bKa\r\n" FROM_H
+			 "To: <sip:911@example.com>;tag=y\r\n" CALLID_H CSEQ_H "\r\n", rows[i].via);
+		tu_check_status(run(text, caller("198.19.0.20", 5060), NULL),
+				rows[i].ours ? PROXY_FWD_RESPONSE : PROXY_DROP_RESPONSE_NOT_OURS, rows[i].via,
+				__FILE__, __LINE__);
+	}
+}
+
+static void received_is_added_only_when_sent_by_is_another_address(void **state)
+{
+	(void)state;
+	/* Without rport, received goes on only when the sent-by is not the source (RFC 3261 §18.2.1). */
+	static const struct {
+		const char *host;
+		const char *received; /* NULL: none added */
+	} rows[] = {
+		{ "192.0.2.9", NULL },
+		{ "192.000.002.009", NULL }, /* the same address, spelled otherwise */
+		{ "192.0.2.90", "192.0.2.9" },
+		{ "phone.example.com", "192.0.2.9" },
+	};
+	for (size_t i = 0; i < TU_LEN(rows); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text),
+			 INVITE_L "Via: SIP/2.0/UDP %s:5060;branch=z9hG4bKa\r\n" FROM_H TO_H CALLID_H CSEQ_H "\r\n",
+			 rows[i].host);
+		assert_int_equal(run(text, caller("192.0.2.9", 5099), NULL), PROXY_FWD_ORDINARY);
+		assert_int_equal(out_msg.nvia, 2);
+		tu_check_slice(out_msg.via[1].received, rows[i].received ? rows[i].received : "",
+			       rows[i].host, __FILE__, __LINE__);
+	}
+}
+
 /* ---- replies ---- */
 
 static void malformed_requests_get_400(void **state)
@@ -931,6 +987,7 @@ int main(void)
 		cmocka_unit_test(spoofed_headers_are_replaced),
 		cmocka_unit_test(branch_text_is_pinned),
 		cmocka_unit_test(via_keeps_every_parameter_but_received_and_rport),
+		cmocka_unit_test(received_is_added_only_when_sent_by_is_another_address),
 		cmocka_unit_test(ip_literals_are_parsed_exactly),
 		cmocka_unit_test(user_entered_location_is_marked),
 		cmocka_unit_test(manual_method_is_found_anywhere_in_the_pidf),
@@ -944,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(own_route_is_popped),
 		cmocka_unit_test(double_route_is_popped),
 		cmocka_unit_test(response_goes_back_by_via),
+		cmocka_unit_test(our_via_is_ours_however_it_is_spelled),
 		cmocka_unit_test(malformed_requests_get_400),
 		cmocka_unit_test(untrusted_peers),
 		cmocka_unit_test(options_and_proxy_require),
