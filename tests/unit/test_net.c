@@ -21,6 +21,7 @@
 #include <rte_udp.h>
 
 #include "e911/net.h"
+#include "net_cksum_blocks.h"
 
 static const char sip[] = "OPTIONS sip:198.18.0.10 SIP/2.0\r\n\r\n";
 
@@ -377,6 +378,38 @@ static void test_the_running_checksum_equals_dpdk_s(void **state)
 	}
 }
 
+#ifdef E911_SIMD_SSE2
+/* Each vector loop of net_cksum_add (the dispatcher runs one per host) gives
+ * the exact sum of the 16-bit words: random bytes and all-ones, which carry
+ * the most, aligned or not, up to the largest block count one call takes. */
+static void test_every_checksum_loop_gives_the_word_sum(void **state)
+{
+	(void)state;
+	static uint8_t buf[NET_CKSUM_BLOCKS_MAX * 64 + 1];
+	uint32_t x = 777;
+	for (int pattern = 0; pattern < 2; pattern++) {
+		for (size_t i = 0; i < sizeof(buf); i++) {
+			x = x * 1103515245u + 12345u;
+			buf[i] = pattern ? 0xff : (uint8_t)(x >> 16);
+		}
+		for (size_t off = 0; off < 2; off++)
+			for (size_t blocks = 1; blocks <= NET_CKSUM_BLOCKS_MAX; blocks += blocks < 40 ? 1 : 1009) {
+				uint64_t want = 0;
+				for (size_t i = 0; i < blocks * 64; i += 2) {
+					uint16_t w;
+					memcpy(&w, buf + off + i, 2);
+					want += w;
+				}
+				assert_int_equal(net_cksum_blocks_sse2(buf + off, blocks), want);
+				if (net_cksum_have_avx2())
+					assert_int_equal(net_cksum_blocks_avx2(buf + off, blocks), want);
+			}
+	}
+	if (!net_cksum_have_avx2())
+		print_message("  no AVX2 on this CPU: its loop not run\n");
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +425,9 @@ int main(void)
 		cmocka_unit_test(test_every_truncation_is_dropped_inside_the_frame),
 		cmocka_unit_test(test_every_kind_has_a_name_and_a_text),
 		cmocka_unit_test(test_the_running_checksum_equals_dpdk_s),
+#ifdef E911_SIMD_SSE2
+		cmocka_unit_test(test_every_checksum_loop_gives_the_word_sum),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
