@@ -49,7 +49,7 @@ int sip_name_addr_parse(struct e911_slice text, struct sip_name_addr *out)
 
 	const char *laquot = NULL;
 	if (*p == '"') {
-		const char *q = sip_skip_quoted(p, end);
+		const char *q = sip_find_quoted_end(p, end);
 		if (q == NULL)
 			return SIP_E_NAME_ADDR;
 		out->display = slice_make(p, q);
@@ -85,6 +85,15 @@ int sip_name_addr_parse(struct e911_slice text, struct sip_name_addr *out)
 	}
 
 	const char *params = sip_skip_lws(p, end);
+	if (params == end)
+		return 0;
+	/* Nearly every one: ";tag=value" and nothing after, read without the general walk. */
+	if (end - params > 5 && params[0] == ';' && SIP_TOKEN_IS(((struct e911_slice){ params + 1, 3 }), "tag") &&
+	    params[4] == '=' && sip_skip_class(params + 5, end, SIP_CC_PVALUE) == end) {
+		out->tag = slice_make(params + 5, end);
+		out->params = slice_make(params, end);
+		return 0;
+	}
 	const char *stop = sip_parse_params(params, end, tag_seen, out);
 	if (stop == NULL)
 		return SIP_E_PARAM;
@@ -111,7 +120,7 @@ int sip_list_next(struct e911_slice list, uint32_t *cursor, struct e911_slice *e
 	/* Only these four bytes change the walk: jump from one to the next. */
 	while ((p = sip_find_any4(p, end, '"', '<', '>', ',')) != NULL) {
 		if (*p == '"') {
-			p = sip_skip_quoted(p, end);
+			p = sip_find_quoted_end(p, end);
 			if (p == NULL)
 				return SIP_E_LIST;
 			continue;

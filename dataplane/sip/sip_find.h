@@ -3,7 +3,8 @@
  * walk a value one character at a time: the first place two given bytes
  * stand side by side (a multipart delimiter line "\n--", a PIDF-LO's
  * ">Manual<"), the first of four bytes (what can end or nest a list element:
- * '"' '<' '>' ','), and the first byte that cannot be inside a URI. SSE2
+ * '"' '<' '>' ','; a quoted string's end), and the first byte that cannot
+ * be inside a URI. SSE2
  * looks at 16 or 32 positions a step; the scalar twins are the reference
  * (meson -Dsimd=scalar builds on them, and fuzz_sip_scan compares the two).
  * None reads at or past `end`: the vector loops stop short of it, and what
@@ -161,6 +162,23 @@ static inline const char *sip_find_any4(const char *p, const char *end, char a, 
 static inline const char *sip_find_non_uri(const char *p, const char *end)
 {
 	return SIP_FIND(non_uri)(p, end);
+}
+
+/*
+ * sip_skip_quoted() (sip_lex.c, the reference) jumping between the bytes
+ * that matter, '"' and '\\': p at an opening '"'; the position after the
+ * closing quote, or NULL when it is unterminated or a backslash escapes CR,
+ * LF or nothing (RFC 3261 quoted-pair).
+ */
+static inline const char *sip_find_quoted_end(const char *p, const char *end)
+{
+	for (p++; (p = sip_find_any4(p, end, '"', '\\', '"', '\\')) != NULL; p += 2) {
+		if (*p == '"')
+			return p + 1;
+		if (end - p < 2 || p[1] == '\r' || p[1] == '\n')
+			return NULL;
+	}
+	return NULL;
 }
 
 /* The inline twin of the exported sip_find_pair(). */

@@ -4,8 +4,9 @@
  * find, at every start offset; sip_find_bytes what memmem finds, for a
  * needle taken from the input itself (first byte: its length) and for the
  * needles the proxy uses; and the same for the on-demand helpers' searches
- * (sip_find.h: adjacent pair, first of four bytes, first non-URI byte), with
- * the pair and the four bytes taken from the input.
+ * (sip_find.h: adjacent pair, first of four bytes, first non-URI byte, end
+ * of a quoted string against sip_lex.c's), with the pair and the four bytes
+ * taken from the input.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -53,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    sip_find_pair_sse2(p, end, a, b) != sip_find_pair_scalar(p, end, a, b) ||
 		    sip_find_pair_sse2(p, end, '\n', '-') != sip_find_pair_scalar(p, end, '\n', '-') ||
 		    sip_find_any4_sse2(p, end, a, b, c, d) != sip_find_any4_scalar(p, end, a, b, c, d) ||
-		    sip_find_non_uri_sse2(p, end) != sip_find_non_uri_scalar(p, end))
+		    sip_find_non_uri_sse2(p, end) != sip_find_non_uri_scalar(p, end) ||
+		    (p < end && *p == '"' && sip_find_quoted_end(p, end) != sip_skip_quoted(p, end)))
 			abort();
 	}
 	free(buf);

@@ -49,6 +49,8 @@ static void test_name_addrs_are_split(void **state)
 		{ "<sip:a@example.com;tag=inner>", "", "sip:a@example.com;tag=inner", "", "", "a URI parameter named tag is no tag" },
 		{ "<sip:a@example.com>;TAG=x", "", "sip:a@example.com", ";TAG=x", "x", "tag in capitals" },
 		{ "<sip:a@example.com>;tag=1;tag=2", "", "sip:a@example.com", ";tag=1;tag=2", "1", "the first of two tags" },
+		{ "<sip:a@example.com>;tag=[::1]:5", "", "sip:a@example.com", ";tag=[::1]:5", "[::1]:5", "a tag of every value class" },
+		{ "<sip:a@example.com>;tagx=1", "", "sip:a@example.com", ";tagx=1", "", "a longer name is no tag" },
 		{ "<sip:a@example.com>;x=\"q;v\";tag=t", "", "sip:a@example.com", ";x=\"q;v\";tag=t", "t", "quoted ';' in a param value" },
 		{ "<sip:user@example.com?Route=%3Csip:sip.example.com%3E>", "", "sip:user@example.com?Route=%3Csip:sip.example.com%3E", "", "", "escaped header in a Contact (§3.3.14)" },
 		{ "<cid:loc-a1f3@example.com>", "", "cid:loc-a1f3@example.com", "", "", "Geolocation cid:" },
@@ -125,6 +127,8 @@ static void test_malformed_name_addrs_are_rejected(void **state)
 		{ "<sip:a@example.com>;=1", SIP_E_PARAM, "empty param name" },
 		{ "<sip:a@example.com>;x=\"open", SIP_E_PARAM, "unterminated quoted value" },
 		{ "\"Joe\" <sip:joe@example.org>;;;;", SIP_E_PARAM, "badinv01's Contact (§3.1.2.1)" },
+		{ "<sip:a@example.com>;tag=a b", SIP_E_NAME_ADDR, "a tag followed by junk" },
+		{ "<sip:a@example.com>;tag=a\"", SIP_E_NAME_ADDR, "a tag followed by a quote" },
 	};
 	struct sip_name_addr na;
 
@@ -263,6 +267,51 @@ static void test_list_elements_end_where_a_byte_walk_ends_them(void **state)
 	}
 }
 
+static void test_quoted_display_names_end_where_a_byte_walk_ends_them(void **state)
+{
+	/* Random quoted display names (quotes, backslashes, CR, LF among filler)
+	 * of every length up to 60: the name-addr parses exactly when the byte
+	 * walk closes the quotes, and its display name ends there. */
+	static const char alphabet[] = "aaaaaaaaa \"\\\r\n";
+	char text[96];
+	uint32_t x = 3;
+
+	(void)state;
+	for (int round = 0; round < 4000; round++) {
+		uint32_t n = (uint32_t)round % 60;
+		text[0] = '"';
+		for (uint32_t i = 1; i <= n; i++) {
+			x = x * 1103515245u + 12345u;
+			text[i] = alphabet[(x >> 16) % (sizeof(alphabet) - 1)];
+		}
+		static const char tail[] = "\" <sip:a@b>";
+		memcpy(text + 1 + n, tail, sizeof(tail) - 1);
+		uint32_t len = 1 + n + (uint32_t)sizeof(tail) - 1;
+		const char *placed = tu_guard_place(text, len);
+		struct e911_slice whole = { placed, len };
+		const char *end = placed + len, *q = NULL;
+		for (const char *p = placed + 1; p < end; p++) { /* the reference walk */
+			if (*p == '"') {
+				q = p + 1;
+				break;
+			}
+			if (*p == '\\') {
+				if (end - p < 2 || p[1] == '\r' || p[1] == '\n')
+					break;
+				p++;
+			}
+		}
+		struct sip_name_addr na;
+		int rc = sip_name_addr_parse(whole, &na);
+		if (q == NULL)
+			assert_int_not_equal(rc, 0); /* unterminated */
+		else if (q == end - (sizeof(tail) - 2))
+			assert_int_equal(rc, 0); /* closed by the tail's quote */
+		if (rc == 0)
+			assert_ptr_equal(na.display.p + na.display.len, q);
+	}
+}
+
 static void test_bad_lists_are_errors(void **state)
 {
 	static const struct {
@@ -386,6 +435,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_name_addrs_are_rejected),
 		cmocka_unit_test(test_lists_split_at_commas_outside_quotes_and_brackets),
 		cmocka_unit_test(test_list_elements_end_where_a_byte_walk_ends_them),
+		cmocka_unit_test(test_quoted_display_names_end_where_a_byte_walk_ends_them),
 		cmocka_unit_test(test_bad_lists_are_errors),
 		cmocka_unit_test(test_param_find_reads_one_parameter),
 		cmocka_unit_test(test_route_contact_and_pai_of_an_invite),
