@@ -34,6 +34,17 @@ static const char *scan_token_display(const char *p, const char *end)
 	}
 }
 
+/*
+ * [p, end) is ";tag=value" and nothing else, value a run of parameter value
+ * bytes: what nearly every From and To carries, and what sip_parse_params
+ * would read the same way; read without its general walk.
+ */
+static bool only_a_tag(const char *p, const char *end)
+{
+	return end - p > 5 && p[0] == ';' && SIP_TOKEN_IS(((struct e911_slice){ p + 1, 3 }), "tag") &&
+	       p[4] == '=' && sip_skip_class(p + 5, end, SIP_CC_PVALUE) == end;
+}
+
 int sip_name_addr_parse(struct e911_slice text, struct sip_name_addr *out)
 {
 	const char *p = sip_skip_lws(text.p, slice_end(text));
@@ -87,9 +98,7 @@ int sip_name_addr_parse(struct e911_slice text, struct sip_name_addr *out)
 	const char *params = sip_skip_lws(p, end);
 	if (params == end)
 		return 0;
-	/* Nearly every one: ";tag=value" and nothing after, read without the general walk. */
-	if (end - params > 5 && params[0] == ';' && SIP_TOKEN_IS(((struct e911_slice){ params + 1, 3 }), "tag") &&
-	    params[4] == '=' && sip_skip_class(params + 5, end, SIP_CC_PVALUE) == end) {
+	if (only_a_tag(params, end)) {
 		out->tag = slice_make(params + 5, end);
 		out->params = slice_make(params, end);
 		return 0;

@@ -55,7 +55,7 @@ bool sip_content_type_is(const struct sip_content_type *ct, const char *type, co
 	       slice_caseeq(ct->subtype, (struct e911_slice){ subtype, (uint32_t)strlen(subtype) });
 }
 
-/* application/pidf+xml (RFC 4119 §10.1), with the literals' lengths known. */
+/* application/pidf+xml (RFC 3863), with the literals' lengths known. */
 static bool is_pidf_type(const struct sip_content_type *ct)
 {
 	return SIP_TOKEN_IS(ct->type, "application") && SIP_TOKEN_IS(ct->subtype, "pidf+xml");
