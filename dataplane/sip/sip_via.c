@@ -7,6 +7,7 @@
  */
 #include "e911/sip.h"
 #include "sip_lex.h"
+#include "sip_via.h"
 
 static void via_param_seen(void *ctx, struct e911_slice name, struct e911_slice value)
 {
@@ -78,8 +79,8 @@ static const char *fast_protocol(const char *p, const char *end, struct sip_via 
 	return t;
 }
 
-/* One via-parm at p; returns the position after it (at ',' or end), or NULL. */
-static const char *via_entry(const char *p, const char *end, struct sip_via *v)
+/* One via-parm at p, any shape; returns the position after it (at ',' or end), or NULL. */
+const char *sip_via_entry_general(const char *p, const char *end, struct sip_via *v)
 {
 	const char *start = p;
 
@@ -118,6 +119,108 @@ static const char *via_entry(const char *p, const char *end, struct sip_via *v)
 	v->params = slice_make(params, sip_rtrim_lws(params, q));
 	v->value = slice_make(start, sip_rtrim_lws(start, q));
 	return q;
+}
+
+/*
+ * Bytes [p, p + len) equal the lower-case `lit` ignoring ASCII case (the
+ * OR-0x20 fold of sip_token_is), for len <= 8 with 8 bytes readable at p:
+ * one masked word compare.
+ */
+static inline bool word_is(const char *p, uint32_t len, const char lit[8])
+{
+	uint64_t w, want, keep = ~0ull >> (64 - 8 * len);
+	memcpy(&w, p, 8);
+	memcpy(&want, lit, 8);
+	return ((w | 0x2020202020202020ull) & keep) == want;
+}
+
+/* The parameters the proxy reads, by name (any case). */
+static inline void via_param_set(struct sip_via *v, const char *name, uint32_t len, struct e911_slice value,
+				 const char *end)
+{
+	if (end - name < 8) {
+		via_param_seen(v, (struct e911_slice){ name, len }, value);
+		return;
+	}
+	switch (len) {
+	case 6:
+		if (word_is(name, 6, "branch\0\0"))
+			v->branch = value;
+		break;
+	case 8:
+		if (word_is(name, 8, "received"))
+			v->received = value;
+		break;
+	case 5:
+		if (word_is(name, 5, "rport\0\0\0")) {
+			v->rport = value;
+			v->has_rport = 1;
+		} else if (word_is(name, 5, "maddr\0\0\0")) {
+			v->maddr = value;
+		}
+		break;
+	case 3:
+		if (word_is(name, 3, "ttl\0\0\0\0\0"))
+			v->ttl = value;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * The shape nearly every Via has, read without the white-space steps:
+ * "SIP/2.0/TRANSPORT SP host[:port]" then ";name[=token]" parameters, up to
+ * ',' or the end. Returns the position after the entry, or NULL for any
+ * other shape (white space, a quoted value, an error), which the general
+ * path reads again from the start and decides.
+ */
+static const char *via_entry_fast(const char *p, const char *end, struct sip_via *v)
+{
+	*v = (struct sip_via){ 0 };
+	const char *host = fast_protocol(p, end, v);
+	if (host == NULL)
+		return NULL;
+	host++; /* the one SP */
+	const char *q = sip_scan_host(host, end, &v->host_kind);
+	if (q == NULL)
+		return NULL;
+	v->host = slice_make(host, q);
+	if (q < end && *q == ':') {
+		uint64_t port;
+		q = sip_parse_uint(q + 1, end, 5, &port);
+		if (q == NULL || port == 0 || port > 65535)
+			return NULL;
+		v->port = (uint16_t)port;
+	}
+	const char *params = q;
+	while (q < end && *q == ';') {
+		const char *name = q + 1;
+		const char *name_end = sip_skip_class(name, end, SIP_CC_TOKEN);
+		if (name_end == name)
+			return NULL;
+		struct e911_slice value = { name_end, 0 };
+		q = name_end;
+		if (q < end && *q == '=') {
+			q = sip_skip_class(name_end + 1, end, SIP_CC_PVALUE);
+			if (q == name_end + 1)
+				return NULL;
+			value = slice_make(name_end + 1, q);
+		}
+		via_param_set(v, name, (uint32_t)(name_end - name), value, end);
+	}
+	if (q < end && *q != ',')
+		return NULL;
+	v->params = slice_make(params, q);
+	v->value = slice_make(p, q);
+	return q;
+}
+
+/* One via-parm at p; returns the position after it (at ',' or end), or NULL. */
+static const char *via_entry(const char *p, const char *end, struct sip_via *v)
+{
+	const char *q = via_entry_fast(p, end, v);
+	return q ? q : sip_via_entry_general(p, end, v);
 }
 
 int sip_via_parse(struct e911_slice value, struct sip_via *out, uint32_t cap)

@@ -1,7 +1,7 @@
 /*
- * fuzz_sip_scan - differential fuzzer: the SSE2 scanners of the parser (end
- * of line, end of header name) must find exactly what their scalar twins
- * find, at every start offset; sip_find_bytes what memmem finds, for a
+ * fuzz_sip_scan - differential fuzzer: the SSE2 scanners of the parser (the
+ * 64-byte line-feed masks, the end of a header name) must find exactly what
+ * their scalar twins find, at every start offset and for every end; sip_find_bytes what memmem finds, for a
  * needle taken from the input itself (first byte: its length) and for the
  * needles the proxy uses.
  */
@@ -36,16 +36,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_find(copy, size, "LocationPolicyTagID", 19);
 		free(copy);
 	}
-#if defined(SIP_HAVE_FIND_LF_SSE2)
+#if defined(SIP_HAVE_SCAN_SSE2)
 	char *buf = malloc(size ? size : 1);
 	if (buf == NULL)
 		return 0;
 	memcpy(buf, data, size);
-	for (size_t start = 0; start <= size && start < 64; start++)
-		if (sip_find_lf_sse2(buf + start, buf + size) != sip_find_lf_scalar(buf + start, buf + size) ||
-		    sip_find_name_end_sse2(buf + start, buf + size) !=
-			    sip_find_name_end_scalar(buf + start, buf + size))
+	const char *end = buf + size;
+	/* The cursor's walk from line feed to line feed is memchr's. */
+	struct sip_lf_cursor c;
+	sip_lf_cursor_init(&c, buf, end);
+	for (const char *q = buf;; q++) {
+		const char *want = q < end ? memchr(q, '\n', (size_t)(end - q)) : NULL;
+		const char *got = sip_lf_next(&c, q);
+		if (got != want)
 			abort();
+		if (got == NULL)
+			break;
+		q = got;
+	}
+	for (size_t start = 0; start <= size && start < 64; start++) {
+		const char *p = buf + start;
+		if (sip_name_stop_sse2(p, end) != sip_name_stop_scalar(p, end))
+			abort();
+		/* A shorter buffer too: the tail loads must stay inside it. */
+		for (const char *e = end; e >= p && e + 72 > end; e--)
+			if (sip_lf_mask64_sse2(buf, p, e) != sip_lf_mask64_scalar(p, e))
+				abort();
+	}
 	free(buf);
 #else
 	(void)data;
