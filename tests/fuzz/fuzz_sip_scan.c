@@ -3,14 +3,18 @@
  * 64-byte line-feed masks, the end of a header name) must find exactly what
  * their scalar twins find, at every start offset and for every end; sip_find_bytes what memmem finds, for a
  * needle taken from the input itself (first byte: its length) and for the
- * needles the proxy uses.
+ * needles the proxy uses; and sip_via_parse() (a fast path for the common
+ * shape, the general reading behind it) what the general reading alone
+ * gives, for the input as a Via header value.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "e911/sip.h"
+#include "sip_lex.h"
 #include "sip_scan.h"
+#include "sip_via.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -18,6 +22,45 @@ static void check_find(const char *hay, size_t len, const char *needle, size_t n
 {
 	if (sip_find_bytes(hay, len, needle, n) != (const char *)memmem(hay, len, needle, n))
 		abort();
+}
+
+/* sip_via_parse() with the general reading of every entry. */
+static int via_parse_general(struct e911_slice value, struct sip_via *out, uint32_t cap)
+{
+	const char *p = value.p, *end = slice_end(value);
+	for (uint32_t n = 0;; p++) {
+		p = sip_skip_lws(p, end);
+		if (n == cap)
+			return SIP_E_TOO_MANY_VIAS;
+		if ((p = sip_via_entry_general(p, end, &out[n])) == NULL)
+			return SIP_E_VIA;
+		if (++n, p == end)
+			return (int)n;
+	}
+}
+
+static bool same_slice(struct e911_slice a, struct e911_slice b)
+{
+	return a.len == b.len && (a.len == 0 || a.p == b.p);
+}
+
+static void check_via(const char *buf, size_t size)
+{
+	static struct sip_via fast[8], general[8];
+	struct e911_slice value = { buf, (uint32_t)size };
+	int n = sip_via_parse(value, fast, 8);
+	if (n != via_parse_general(value, general, 8))
+		abort();
+	for (int i = 0; i < n; i++) {
+		const struct sip_via *a = &fast[i], *b = &general[i];
+		if (!same_slice(a->value, b->value) || !same_slice(a->protocol, b->protocol) ||
+		    !same_slice(a->transport, b->transport) || !same_slice(a->host, b->host) ||
+		    !same_slice(a->params, b->params) || !same_slice(a->branch, b->branch) ||
+		    !same_slice(a->received, b->received) || !same_slice(a->rport, b->rport) ||
+		    !same_slice(a->maddr, b->maddr) || !same_slice(a->ttl, b->ttl) || a->port != b->port ||
+		    a->has_rport != b->has_rport || a->host_kind != b->host_kind)
+			abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,11 +79,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_find(copy, size, "LocationPolicyTagID", 19);
 		free(copy);
 	}
-#if defined(SIP_HAVE_SCAN_SSE2)
 	char *buf = malloc(size ? size : 1);
 	if (buf == NULL)
 		return 0;
 	memcpy(buf, data, size);
+	check_via(buf, size);
+#if defined(SIP_HAVE_SCAN_SSE2)
 	const char *end = buf + size;
 	/* The cursor's walk from line feed to line feed is memchr's. */
 	struct sip_lf_cursor c;
@@ -58,15 +102,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *p = buf + start;
 		if (sip_name_stop_sse2(p, end) != sip_name_stop_scalar(p, end))
 			abort();
-		/* A shorter buffer too: the tail loads must stay inside it. */
-		for (const char *e = end; e >= p && e + 72 > end; e--)
-			if (sip_lf_mask64_sse2(buf, p, e) != sip_lf_mask64_scalar(p, e))
+		/* Every block length, whole and partial, also in buffers under 16 bytes. */
+		for (size_t k = 0; start < 16 && k <= 70 && start + k <= size; k++)
+			if (sip_lf_mask64_sse2(buf, p, p + k) != sip_lf_mask64_scalar(p, p + k))
 				abort();
 	}
-	free(buf);
-#else
-	(void)data;
-	(void)size;
 #endif
+	free(buf);
 	return 0;
 }
