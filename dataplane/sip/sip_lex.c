@@ -4,6 +4,7 @@
  * compile time from the RFC 3261 §25.1 classes, so it costs nothing at start.
  */
 #include "sip_lex.h"
+#include "sip_scan.h"
 
 #include "e911/sip.h"
 
@@ -91,31 +92,17 @@ const char *sip_scan_host(const char *p, const char *end, uint8_t *kind)
 		return q + 1;
 	}
 	/*
-	 * hostname or IPv4: the run of host characters, then IPv4 by shape: four
-	 * runs of one to three digits joined by dots; a hostname cannot look like
-	 * that (its top label starts with a letter, RFC 3261 §25.1). Octet values
-	 * are checked where the address is converted, not here.
+	 * hostname or IPv4: the run of host characters, then IPv4 by shape
+	 * (sip_ipv4_shape: four runs of one to three digits joined by dots); a
+	 * hostname cannot look like that (its top label starts with a letter,
+	 * RFC 3261 §25.1). Octet values are checked where the address is
+	 * converted, not here.
 	 */
 	const char *q = sip_skip_class(p, end, SIP_CC_HOST);
 	if (q == p)
 		return NULL;
-	*kind = SIP_HOST_NAME;
-	if (q - p < 7 || q - p > 15 || (unsigned)(*p - '0') >= 10)
-		return q;
-	unsigned dots = 0, run = 0;
-	for (const char *c = p; c < q; c++) {
-		if ((unsigned)(*c - '0') < 10) {
-			if (++run > 3)
-				return q;
-		} else if (*c == '.' && run > 0 && dots < 3) {
-			dots++;
-			run = 0;
-		} else {
-			return q;
-		}
-	}
-	if (dots == 3 && run > 0)
-		*kind = SIP_HOST_IPV4;
+	*kind = q - p >= 7 && q - p <= 15 && sip_ipv4_shape(p, (uint32_t)(q - p), end) ? SIP_HOST_IPV4
+										 : SIP_HOST_NAME;
 	return q;
 }
 

@@ -2,6 +2,9 @@
  * sip_scan.h - the two scans that touch every byte of the header section:
  * where the line feeds are, and where a header name stops.
  *
+ * (And one small shape test of the Via's sent-by host: is it an IPv4
+ * address.)
+ *
  * Line feeds are found 64 bytes at a time as a bit mask (bit i set when byte
  * i is LF), the way simdjson finds its structural characters: the header loop
  * then reaches each line end with a shift and a count of trailing zeros, and
@@ -18,6 +21,7 @@
 #ifndef E911_SIP_SCAN_H
 #define E911_SIP_SCAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #if defined(__SSE2__)
@@ -45,6 +49,28 @@ static inline const char *sip_name_stop_scalar(const char *p, const char *end)
 		if (*p == ':' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			return p;
 	return end;
+}
+
+/*
+ * [p, p + len), a run of host characters (alphanumerics, '-', '.'), has the
+ * shape of an IPv4 address: four runs of one to three digits joined by dots.
+ * The reference.
+ */
+static inline bool sip_ipv4_shape_scalar(const char *p, uint32_t len)
+{
+	unsigned dots = 0, run = 0;
+	for (uint32_t i = 0; i < len; i++) {
+		if ((unsigned)(p[i] - '0') < 10) {
+			if (++run > 3)
+				return false;
+		} else if (p[i] == '.' && run > 0 && dots < 3) {
+			dots++;
+			run = 0;
+		} else {
+			return false;
+		}
+	}
+	return dots == 3 && run > 0;
 }
 
 #if defined(__SSE2__)
@@ -99,6 +125,24 @@ static inline const char *sip_name_stop_sse2(const char *p, const char *end)
 	}
 	return sip_name_stop_scalar(p, end);
 }
+/*
+ * sip_ipv4_shape_scalar(p, len) for len <= 15 with 16 bytes readable at p:
+ * every byte a digit or a dot, and the three dots at least 2 and at most 4
+ * apart, the first within 1..3 of the start and the last 2..4 before the end.
+ */
+static inline bool sip_ipv4_shape_sse2(const char *p, uint32_t len)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(_mm_max_epu8(v, _mm_set1_epi8('0')), _mm_set1_epi8('9')), v);
+	unsigned keep = (1u << len) - 1;
+	unsigned dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) & keep;
+	if ((((unsigned)_mm_movemask_epi8(digit) | dots) & keep) != keep || __builtin_popcount(dots) != 3)
+		return false;
+	unsigned a = (unsigned)__builtin_ctz(dots);
+	unsigned b = (unsigned)__builtin_ctz(dots & (dots - 1));
+	unsigned c = 31u - (unsigned)__builtin_clz(dots);
+	return a - 1 < 3 && b - a - 2 < 3 && c - b - 2 < 3 && len - c - 2 < 3;
+}
 #endif
 
 static inline uint64_t sip_lf_mask64(const char *lo, const char *p, const char *end)
@@ -109,6 +153,18 @@ static inline uint64_t sip_lf_mask64(const char *lo, const char *p, const char *
 	(void)lo;
 	return sip_lf_mask64_scalar(p, end);
 #endif
+}
+
+/* sip_ipv4_shape_scalar(p, len); `end` bounds what may be read. */
+static inline bool sip_ipv4_shape(const char *p, uint32_t len, const char *end)
+{
+#if defined(E911_SIMD_SSE2)
+	if (len <= 15 && end - p >= 16)
+		return sip_ipv4_shape_sse2(p, len);
+#else
+	(void)end;
+#endif
+	return sip_ipv4_shape_scalar(p, len);
 }
 
 static inline const char *sip_name_stop(const char *p, const char *end)

@@ -1,7 +1,8 @@
 /*
  * fuzz_sip_scan - differential fuzzer: the SSE2 scanners of the parser (the
  * 64-byte line-feed masks, the end of a header name) must find exactly what
- * their scalar twins find, at every start offset and for every end; sip_find_bytes what memmem finds, for a
+ * their scalar twins find, at every start offset and for every end (and the
+ * IPv4 shape test its twin's answer); sip_find_bytes what memmem finds, for a
  * needle taken from the input itself (first byte: its length) and for the
  * needles the proxy uses; and sip_via_parse() (a fast path for the common
  * shape, the general reading behind it) what the general reading alone
@@ -102,6 +103,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *p = buf + start;
 		if (sip_name_stop_sse2(p, end) != sip_name_stop_scalar(p, end))
 			abort();
+		for (uint32_t len = 0; len <= 15 && end - p >= 16; len++)
+			if (sip_ipv4_shape_sse2(p, len) != sip_ipv4_shape_scalar(p, len))
+				abort();
 		/* Every block length, whole and partial, also in buffers under 16 bytes. */
 		for (size_t k = 0; start < 16 && k <= 70 && start + k <= size; k++)
 			if (sip_lf_mask64_sse2(buf, p, p + k) != sip_lf_mask64_scalar(p, p + k))
