@@ -136,11 +136,14 @@ static inline bool sip_ipv4_shape_sse2(const char *p, uint32_t len)
 	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(_mm_max_epu8(v, _mm_set1_epi8('0')), _mm_set1_epi8('9')), v);
 	unsigned keep = (1u << len) - 1;
 	unsigned dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) & keep;
-	if ((((unsigned)_mm_movemask_epi8(digit) | dots) & keep) != keep || __builtin_popcount(dots) != 3)
+	unsigned after_a = dots & (dots - 1), after_b = after_a & (after_a - 1);
+	/* Exactly three dots (no popcount: it is a library call without -mpopcnt). */
+	if ((((unsigned)_mm_movemask_epi8(digit) | dots) & keep) != keep || after_b == 0 ||
+	    (after_b & (after_b - 1)) != 0)
 		return false;
 	unsigned a = (unsigned)__builtin_ctz(dots);
-	unsigned b = (unsigned)__builtin_ctz(dots & (dots - 1));
-	unsigned c = 31u - (unsigned)__builtin_clz(dots);
+	unsigned b = (unsigned)__builtin_ctz(after_a);
+	unsigned c = (unsigned)__builtin_ctz(after_b);
 	return a - 1 < 3 && b - a - 2 < 3 && c - b - 2 < 3 && len - c - 2 < 3;
 }
 #endif
