@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "e911/slice.h"
+#include "sip_scan.h"
 
 /* Character class bits, RFC 3261 §25.1. */
 enum {
@@ -54,7 +55,7 @@ static inline const char *sip_skip_lws(const char *p, const char *end)
 /* First byte c in [p, end), or NULL (memchr that accepts an empty range). */
 static inline const char *sip_find_char(const char *p, const char *end, char c)
 {
-	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+	return sip_find_byte(p, end, c);
 }
 
 /*

@@ -346,7 +346,9 @@ int sip_parse(const char *buf, uint32_t len, struct sip_msg *m)
 	if (m->nvia == 0 || !m->first[SIP_HDR_FROM] || !m->first[SIP_HDR_TO] ||
 	    !m->first[SIP_HDR_CALL_ID] || !m->first[SIP_HDR_CSEQ])
 		return fail(m, SIP_E_MISSING_HEADER, p);
-	if (m->kind == SIP_REQUEST && !slice_eq(m->method_name, m->cseq_method_name))
+	/* Two known ids that are equal name equal tokens (the ids come from exact compares). */
+	if (m->kind == SIP_REQUEST && (m->method != m->cseq_method || m->method == SIP_METHOD_OTHER) &&
+	    !slice_eq(m->method_name, m->cseq_method_name))
 		return fail(m, SIP_E_CSEQ_METHOD, m->cseq_method_name.p);
 
 	/* RFC 3261 §18.3: a shorter body than declared is an error; excess bytes are ignored. */

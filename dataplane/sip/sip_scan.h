@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -71,6 +72,15 @@ static inline bool sip_ipv4_shape_scalar(const char *p, uint32_t len)
 		}
 	}
 	return dots == 3 && run > 0;
+}
+
+/* First byte c in [p, end), or NULL. The reference. */
+static inline const char *sip_find_byte_scalar(const char *p, const char *end, char c)
+{
+	for (; p < end; p++)
+		if (*p == c)
+			return p;
+	return NULL;
 }
 
 #if defined(__SSE2__)
@@ -146,6 +156,25 @@ static inline bool sip_ipv4_shape_sse2(const char *p, uint32_t len)
 	unsigned c = (unsigned)__builtin_ctz(after_b);
 	return a - 1 < 3 && b - a - 2 < 3 && c - b - 2 < 3 && len - c - 2 < 3;
 }
+/*
+ * sip_find_byte_scalar(p, end, c) for the short spans of header values (a
+ * URI's '@', a Request-URI's SP): 16 bytes a step, inline, where glibc's
+ * memchr is a call with a fixed cost several times that of a short span.
+ * Long spans go to memchr, which is faster there.
+ */
+static inline const char *sip_find_byte_sse2(const char *p, const char *end, char c)
+{
+	if (end - p > 64)
+		return memchr(p, c, (size_t)(end - p));
+	const __m128i k = _mm_set1_epi8(c);
+	for (; end - p >= 16; p += 16) {
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), k));
+		if (mask)
+			return p + __builtin_ctz(mask);
+	}
+	return sip_find_byte_scalar(p, end, c);
+}
 #endif
 
 static inline uint64_t sip_lf_mask64(const char *lo, const char *p, const char *end)
@@ -155,6 +184,15 @@ static inline uint64_t sip_lf_mask64(const char *lo, const char *p, const char *
 #else
 	(void)lo;
 	return sip_lf_mask64_scalar(p, end);
+#endif
+}
+
+static inline const char *sip_find_byte(const char *p, const char *end, char c)
+{
+#if defined(E911_SIMD_SSE2)
+	return sip_find_byte_sse2(p, end, c);
+#else
+	return sip_find_byte_scalar(p, end, c);
 #endif
 }
 

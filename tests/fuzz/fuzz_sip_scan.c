@@ -2,7 +2,7 @@
  * fuzz_sip_scan - differential fuzzer: the SSE2 scanners of the parser (the
  * 64-byte line-feed masks, the end of a header name) must find exactly what
  * their scalar twins find, at every start offset and for every end (and the
- * IPv4 shape test its twin's answer); sip_find_bytes what memmem finds, for a
+ * IPv4 shape test and the short byte search their twins' answers); sip_find_bytes what memmem finds, for a
  * needle taken from the input itself (first byte: its length) and for the
  * needles the proxy uses; and sip_via_parse() (a fast path for the common
  * shape, the general reading behind it) what the general reading alone
@@ -87,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_via(buf, size);
 #if defined(SIP_HAVE_SCAN_SSE2)
 	const char *end = buf + size;
+	const char probe = size ? buf[0] : '\n'; /* a byte to search for, from the input */
 	/* The cursor's walk from line feed to line feed is memchr's. */
 	struct sip_lf_cursor c;
 	sip_lf_cursor_init(&c, buf, end);
@@ -101,7 +102,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (size_t start = 0; start <= size && start < 64; start++) {
 		const char *p = buf + start;
-		if (sip_name_stop_sse2(p, end) != sip_name_stop_scalar(p, end))
+		if (sip_name_stop_sse2(p, end) != sip_name_stop_scalar(p, end) ||
+		    sip_find_byte_sse2(p, end, ':') != sip_find_byte_scalar(p, end, ':') ||
+		    sip_find_byte_sse2(p, end, probe) != sip_find_byte_scalar(p, end, probe))
 			abort();
 		for (uint32_t len = 0; len <= 15 && end - p >= 16; len++)
 			if (sip_ipv4_shape_sse2(p, len) != sip_ipv4_shape_scalar(p, len))
