@@ -163,7 +163,7 @@ static int parse_call_id(struct sip_msg *m, struct e911_slice v)
 	/* callid = word [ "@" word ] */
 	if (v.len == 0)
 		return SIP_E_CALL_ID;
-	if (sip_skip_class(v.p, slice_end(v), SIP_CC_CALLID) != slice_end(v))
+	if (!sip_all_class(v.p, slice_end(v), SIP_CC_CALLID))
 		return SIP_E_CALL_ID;
 	m->call_id = v;
 	return 0;
@@ -218,7 +218,7 @@ static int parse_known_header(struct sip_msg *m, struct sip_header *h)
 /* Every byte of a header name we do not know must be a token character. */
 static bool is_token(const char *p, const char *end)
 {
-	return sip_skip_class(p, end, SIP_CC_TOKEN) == end;
+	return sip_all_class(p, end, SIP_CC_TOKEN);
 }
 
 /* The value's first byte: ": value" is the common case, LWS and folds the general one. */
