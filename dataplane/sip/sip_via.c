@@ -122,49 +122,54 @@ const char *sip_via_entry_general(const char *p, const char *end, struct sip_via
 }
 
 /*
- * Bytes [p, p + len) equal the lower-case `lit` ignoring ASCII case (the
- * OR-0x20 fold of sip_token_is), for len <= 8 with 8 bytes readable at p:
- * one masked word compare.
+ * The first len (<= 8) bytes of a parameter name as one little-endian word,
+ * case-folded (the OR-0x20 fold of sip_token_is). Reads the 8 bytes at
+ * name, or, near the end of the value, the 8 that end at `end` (never
+ * before `lo`); names that fit neither are read a byte at a time.
  */
-static inline bool word_is(const char *p, uint32_t len, const char lit[8])
+static inline uint64_t name_word(const char *name, uint32_t len, const char *lo, const char *end)
 {
-	uint64_t w, want, keep = ~0ull >> (64 - 8 * len);
-	memcpy(&w, p, 8);
-	memcpy(&want, lit, 8);
-	return ((w | 0x2020202020202020ull) & keep) == want;
+	uint64_t w = 0;
+	if (end - name >= 8) {
+		memcpy(&w, name, 8);
+	} else if (end - lo >= 8) {
+		memcpy(&w, end - 8, 8);
+		w >>= 8 * (8 - (end - name));
+	} else {
+		for (uint32_t i = 0; i < len; i++)
+			w |= (uint64_t)(unsigned char)name[i] << (8 * i);
+	}
+	return (w | 0x2020202020202020ull) & (~0ull >> (64 - 8 * len));
 }
 
-/* The parameters the proxy reads, by name (any case). */
+/* A lower-case literal of up to 8 bytes as the word name_word() makes. */
+#define NAME_WORD(lit)                                                                             \
+	((uint64_t)(sizeof(lit) > 1 ? (lit)[0] : 0) | (uint64_t)(sizeof(lit) > 2 ? (lit)[1] : 0) << 8 | \
+	 (uint64_t)(sizeof(lit) > 3 ? (lit)[2] : 0) << 16 |                                          \
+	 (uint64_t)(sizeof(lit) > 4 ? (lit)[3] : 0) << 24 |                                          \
+	 (uint64_t)(sizeof(lit) > 5 ? (lit)[4] : 0) << 32 |                                          \
+	 (uint64_t)(sizeof(lit) > 6 ? (lit)[5] : 0) << 40 |                                          \
+	 (uint64_t)(sizeof(lit) > 7 ? (lit)[6] : 0) << 48 |                                          \
+	 (uint64_t)(sizeof(lit) > 8 ? (lit)[7] : 0) << 56)
+
+/* The parameters the proxy reads, by name (any case): one word compare each. */
 static inline void via_param_set(struct sip_via *v, const char *name, uint32_t len, struct e911_slice value,
-				 const char *end)
+				 const char *lo, const char *end)
 {
-	if (end - name < 8) {
-		via_param_seen(v, (struct e911_slice){ name, len }, value);
+	if (len - 3 > 5) /* only names of 3 to 8 bytes matter here */
 		return;
-	}
-	switch (len) {
-	case 6:
-		if (word_is(name, 6, "branch\0\0"))
-			v->branch = value;
-		break;
-	case 8:
-		if (word_is(name, 8, "received"))
-			v->received = value;
-		break;
-	case 5:
-		if (word_is(name, 5, "rport\0\0\0")) {
-			v->rport = value;
-			v->has_rport = 1;
-		} else if (word_is(name, 5, "maddr\0\0\0")) {
-			v->maddr = value;
-		}
-		break;
-	case 3:
-		if (word_is(name, 3, "ttl\0\0\0\0\0"))
-			v->ttl = value;
-		break;
-	default:
-		break;
+	uint64_t w = name_word(name, len, lo, end);
+	if (len == 6 && w == NAME_WORD("branch")) {
+		v->branch = value;
+	} else if (len == 5 && w == NAME_WORD("rport")) {
+		v->rport = value;
+		v->has_rport = 1;
+	} else if (len == 8 && w == NAME_WORD("received")) {
+		v->received = value;
+	} else if (len == 5 && w == NAME_WORD("maddr")) {
+		v->maddr = value;
+	} else if (len == 3 && w == NAME_WORD("ttl")) {
+		v->ttl = value;
 	}
 }
 
@@ -207,7 +212,7 @@ static const char *via_entry_fast(const char *p, const char *end, struct sip_via
 				return NULL;
 			value = slice_make(name_end + 1, q);
 		}
-		via_param_set(v, name, (uint32_t)(name_end - name), value, end);
+		via_param_set(v, name, (uint32_t)(name_end - name), value, p, end);
 	}
 	if (q < end && *q != ',')
 		return NULL;
