@@ -48,6 +48,13 @@ seed_corpus() {
       done ;;
     fuzz_dialmatch)
       printf '%s' 911 >"$2/911"; printf '%s' 'urn:service:sos.fire' >"$2/sos" ;;
+    fuzz_sip_scan)
+      # Whole messages (line feeds, names), and Via values of every shape for the
+      # fast-path-against-general-reading check.
+      cp tests/data/sip/*.sip "$2/"
+      printf '%s' 'SIP/2.0/UDP 198.18.10.25:5060;branch=z9hG4bK776asdhds1;rport' >"$2/via"
+      printf '%s' 'SIP/2.0/UDP [2001:db8::9]:5061;received=198.18.0.1;rport=5062;maddr=x.example.com;ttl=1' >"$2/via6"
+      printf '%s' 'SIP / 2.0 / UDP  host.example.com ; branch = "q" , SIP/2.0/TCP h;BRANCH=z9hG4bK1' >"$2/via-lws" ;;
     *)
       cp tests/data/sip/*.sip tests/data/rfc4475/*.sip "$2/"
       if [ -d ../shared/corpus/rfc4475 ]; then cp ../shared/corpus/rfc4475/*.sip "$2/"; fi ;;

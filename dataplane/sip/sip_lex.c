@@ -4,6 +4,7 @@
  * compile time from the RFC 3261 §25.1 classes, so it costs nothing at start.
  */
 #include "sip_lex.h"
+#include "sip_scan.h"
 
 #include "e911/sip.h"
 
@@ -91,27 +92,17 @@ const char *sip_scan_host(const char *p, const char *end, uint8_t *kind)
 		return q + 1;
 	}
 	/*
-	 * hostname or IPv4 in one pass. IPv4 by shape: four runs of one to three
-	 * digits joined by dots; a hostname cannot look like that (its top label
-	 * starts with a letter, RFC 3261 §25.1). Octet values are checked where
-	 * the address is converted, not here.
+	 * hostname or IPv4: the run of host characters, then IPv4 by shape
+	 * (sip_ipv4_shape: four runs of one to three digits joined by dots); a
+	 * hostname cannot look like that (its top label starts with a letter,
+	 * RFC 3261 §25.1). Octet values are checked where the address is
+	 * converted, not here.
 	 */
-	const char *q = p;
-	unsigned dots = 0, run = 0;
-	bool ipv4 = true;
-	for (; q < end && sip_is((unsigned char)*q, SIP_CC_HOST); q++) {
-		if ((unsigned)(*q - '0') < 10) {
-			ipv4 = ipv4 && ++run <= 3;
-		} else if (*q == '.' && run > 0 && dots < 3) {
-			dots++;
-			run = 0;
-		} else {
-			ipv4 = false;
-		}
-	}
+	const char *q = sip_skip_class(p, end, SIP_CC_HOST);
 	if (q == p)
 		return NULL;
-	*kind = ipv4 && dots == 3 && run > 0 ? SIP_HOST_IPV4 : SIP_HOST_NAME;
+	*kind = q - p >= 7 && q - p <= 15 && sip_ipv4_shape(p, (uint32_t)(q - p), end) ? SIP_HOST_IPV4
+										 : SIP_HOST_NAME;
 	return q;
 }
 

@@ -5,12 +5,12 @@
  *
  * Header lookup is on the fast path (every header line of every message): an
  * index by (length, first letter), filled once at load time from the list,
- * leaves one or two candidates, compared a word at a time.
+ * leaves one or two candidates, compared 16 bytes at a time (SSE2, inline in
+ * the parser's line loop: sip_names.h) or a word at a time.
  */
 #include "e911/sip.h"
 #include "sip_lex.h"
-
-#define SIP_HDR_NAME_MAX 24 /* longest full name we know, rounded up to whole words */
+#include "sip_names.h"
 
 struct hdr_entry {
 	const char *name;
@@ -30,12 +30,14 @@ static const struct hdr_entry hdr_table[SIP_HDR_COUNT] = {
  * "Contact"), so two slots each. Names are kept lower-cased and zero-padded
  * to whole 64-bit words for the word-at-a-time compare below.
  */
-static uint8_t hdr_by_len_letter[SIP_HDR_NAME_MAX + 1][26][2];
-static uint8_t hdr_by_compact[26];
+uint8_t sip_hdr_by_len_letter[SIP_HDR_NAME_MAX + 1][26][2];
+uint8_t sip_hdr_by_compact[26];
 static union {
 	char c[SIP_HDR_NAME_MAX];
 	uint64_t w[SIP_HDR_NAME_MAX / 8];
 } hdr_lower[SIP_HDR_COUNT];
+
+static void hdr_fold_build(void);
 
 __attribute__((constructor)) static void sip_hdr_index_build(void)
 {
@@ -43,12 +45,13 @@ __attribute__((constructor)) static void sip_hdr_index_build(void)
 		const struct hdr_entry *e = &hdr_table[id];
 		for (unsigned i = 0; i < e->len; i++)
 			hdr_lower[id].c[i] = (char)ascii_lower((unsigned char)e->name[i]);
-		uint8_t *slot = hdr_by_len_letter[e->len][(unsigned char)hdr_lower[id].c[0] - 'a'];
+		uint8_t *slot = sip_hdr_by_len_letter[e->len][(unsigned char)hdr_lower[id].c[0] - 'a'];
 		/* A third name in a slot pair would not be found: the tests look up every name. */
 		slot[slot[0] ? 1 : 0] = (uint8_t)id;
 		if (e->compact)
-			hdr_by_compact[e->compact - 'a'] = (uint8_t)id;
+			sip_hdr_by_compact[e->compact - 'a'] = (uint8_t)id;
 	}
+	hdr_fold_build();
 }
 
 /*
@@ -93,12 +96,53 @@ enum sip_hdr_id sip_hdr_lookup(const char *name, uint32_t len)
 	if (letter >= 26)
 		return SIP_HDR_OTHER;
 	if (len == 1)
-		return (enum sip_hdr_id)hdr_by_compact[letter];
-	const uint8_t *slot = hdr_by_len_letter[len][letter];
+		return (enum sip_hdr_id)sip_hdr_by_compact[letter];
+	const uint8_t *slot = sip_hdr_by_len_letter[len][letter];
 	for (unsigned k = 0; k < 2 && slot[k]; k++)
 		if (name_is(name, len, slot[k]))
 			return (enum sip_hdr_id)slot[k];
 	return SIP_HDR_OTHER;
+}
+
+#if defined(E911_SIMD_SSE2)
+union sip_hdr_fold sip_hdr_fold[SIP_HDR_COUNT];
+
+static void hdr_fold_build(void)
+{
+	for (unsigned id = 1; id < SIP_HDR_COUNT; id++) {
+		unsigned len = hdr_table[id].len;
+		memcpy(sip_hdr_fold[id].c, hdr_lower[id].c, len < 16 ? len : 16);
+		if (len > 16)
+			memcpy(sip_hdr_fold[id].c + 16, hdr_lower[id].c + len - 16, 16);
+	}
+}
+
+/* Bytes [p, p + 16) OR 0x20 (the case fold of name_is) equal `want` where `keep` says. */
+static inline bool fold16_is(const char *p, __m128i want, unsigned keep)
+{
+	__m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_set1_epi8(0x20));
+	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want)) & keep) == keep;
+}
+
+enum sip_hdr_id sip_hdr_lookup_in(const char *name, uint32_t len, const char *end)
+{
+	/* Names of 2..32 bytes with 16 readable: one or two vector compares a candidate. */
+	if (len < 2 || len > SIP_HDR_NAME_MAX || end - name < 16)
+		return sip_hdr_lookup(name, len);
+	unsigned letter = ((unsigned char)name[0] | 0x20u) - 'a';
+	if (letter >= 26)
+		return SIP_HDR_OTHER;
+	unsigned keep = len >= 16 ? 0xffffu : (1u << len) - 1;
+	const uint8_t *slot = sip_hdr_by_len_letter[len][letter];
+	for (unsigned k = 0; k < 2 && slot[k]; k++)
+		if (fold16_is(name, sip_hdr_fold[slot[k]].v[0], keep) &&
+		    (len <= 16 || fold16_is(name + len - 16, sip_hdr_fold[slot[k]].v[1], 0xffffu)))
+			return (enum sip_hdr_id)slot[k];
+	return SIP_HDR_OTHER;
+}
+#else
+static void hdr_fold_build(void)
+{
 }
 
 enum sip_hdr_id sip_hdr_lookup_in(const char *name, uint32_t len, const char *end)
@@ -112,31 +156,31 @@ enum sip_hdr_id sip_hdr_lookup_in(const char *name, uint32_t len, const char *en
 	uint64_t w, keep = ~0ull >> (64 - 8 * len); /* the first len bytes (little-endian) */
 	memcpy(&w, name, 8);
 	w = (w | 0x2020202020202020ull) & keep;
-	const uint8_t *slot = hdr_by_len_letter[len][letter];
+	const uint8_t *slot = sip_hdr_by_len_letter[len][letter];
 	for (unsigned k = 0; k < 2 && slot[k]; k++)
 		if (w == hdr_lower[slot[k]].w[0])
 			return (enum sip_hdr_id)slot[k];
 	return SIP_HDR_OTHER;
 }
+#endif
 
 const char *sip_hdr_name(enum sip_hdr_id id)
 {
 	return (unsigned)id < SIP_HDR_COUNT ? hdr_table[id].name : "";
 }
 
-static const struct e911_slice method_names[SIP_METHOD_COUNT] = {
-	[SIP_METHOD_OTHER] = { "", 0 },
-#define SIP_METHOD_NAME(m) [SIP_METHOD_##m] = { #m, sizeof(#m) - 1 },
-	SIP_METHOD_LIST(SIP_METHOD_NAME)
-#undef SIP_METHOD_NAME
-};
-
 enum sip_method sip_method_lookup(struct e911_slice token)
 {
-	/* Methods are case-sensitive (RFC 3261 §7.1): "invite" is an extension method. */
-	for (unsigned m = 1; m < SIP_METHOD_COUNT; m++)
-		if (slice_eq(token, method_names[m]))
-			return (enum sip_method)m;
+	/*
+	 * Methods are case-sensitive (RFC 3261 §7.1): "invite" is an extension
+	 * method. One length test per method, and a compare of a constant size
+	 * that the compiler turns into one or two word compares (no call).
+	 */
+#define SIP_METHOD_IS(m)                                                           \
+	if (token.len == sizeof(#m) - 1 && memcmp(token.p, #m, sizeof(#m) - 1) == 0) \
+		return SIP_METHOD_##m;
+	SIP_METHOD_LIST(SIP_METHOD_IS)
+#undef SIP_METHOD_IS
 	return SIP_METHOD_OTHER;
 }
 

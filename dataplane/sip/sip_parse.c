@@ -8,6 +8,7 @@
  */
 #include "e911/sip.h"
 #include "sip_lex.h"
+#include "sip_names.h"
 #include "sip_scan.h"
 
 static int fail(struct sip_msg *m, int status, const char *at)
@@ -118,14 +119,15 @@ int sip_parse_to(const struct sip_msg *m, struct sip_name_addr *to)
 	return h && sip_name_addr_parse(h->value, to) == 0 ? 0 : SIP_E_TO;
 }
 
-static int parse_start_line(struct sip_msg *m, const char **pp, const char *end)
+static int parse_start_line(struct sip_msg *m, struct sip_lf_cursor *lfs, const char **pp,
+			    const char *end)
 {
 	const char *p = *pp;
 
 	/* CRLFs before the start line are ignored (RFC 3261 §7.5; keep-alives). */
 	while (p < end && (*p == '\r' || *p == '\n'))
 		p++;
-	const char *lf = sip_find_lf(p, end);
+	const char *lf = sip_lf_next(lfs, p);
 	if (lf == NULL)
 		return fail(m, SIP_E_TRUNCATED, end);
 	const char *line_end = (lf > p && lf[-1] == '\r') ? lf - 1 : lf;
@@ -161,7 +163,7 @@ static int parse_call_id(struct sip_msg *m, struct e911_slice v)
 	/* callid = word [ "@" word ] */
 	if (v.len == 0)
 		return SIP_E_CALL_ID;
-	if (sip_skip_class(v.p, slice_end(v), SIP_CC_CALLID) != slice_end(v))
+	if (!sip_all_class(v.p, slice_end(v), SIP_CC_CALLID))
 		return SIP_E_CALL_ID;
 	m->call_id = v;
 	return 0;
@@ -216,50 +218,79 @@ static int parse_known_header(struct sip_msg *m, struct sip_header *h)
 /* Every byte of a header name we do not know must be a token character. */
 static bool is_token(const char *p, const char *end)
 {
-	return sip_skip_class(p, end, SIP_CC_TOKEN) == end;
+	return sip_all_class(p, end, SIP_CC_TOKEN);
 }
 
 /* The value's first byte: ": value" is the common case, LWS and folds the general one. */
 static inline const char *value_start(const char *p, const char *lf)
 {
-	if (lf - p >= 2 && p[0] == ' ' && p[1] != ' ' && p[1] != '\t' && p[1] != '\r' && p[1] != '\n')
+	/* p < lf here, so p[1] is readable; a byte above SP is no white space, CR or LF. */
+	if (p[0] == ' ' && (unsigned char)p[1] > ' ')
 		return p + 1;
 	return sip_skip_lws(p, lf);
 }
 
-static int parse_headers(struct sip_msg *m, const char **pp, const char *end)
+/*
+ * The name that starts a header line and its id (SIP_HDR_OTHER when we do not
+ * know it), with *len its length; the line's ':' follows the name after any
+ * SP/HT. Or a negated SIP_E_* status, with *len the offset of the fault
+ * from p (0 for p itself).
+ */
+static inline int line_name(const char *p, const char *end, uint32_t *len)
+{
+	int id;
+#if defined(E911_SIMD_SSE2)
+	if ((id = sip_hdr_line_name(p, end, len)) >= 0) {
+		if (id == SIP_HDR_OTHER && !is_token(p, p + *len))
+			return *len = 0, SIP_E_HEADER_LINE;
+		return id;
+	}
+#endif
+	const char *name_end = sip_name_stop(p, end), *q = name_end;
+	while (q < end && (*q == ' ' || *q == '\t'))
+		q++;
+	*len = (uint32_t)(q - p);
+	if (name_end == p || q == end || *q != ':')
+		return q == end ? SIP_E_TRUNCATED : SIP_E_HEADER_LINE;
+	*len = (uint32_t)(name_end - p);
+	id = (int)sip_hdr_lookup_in(p, *len, end);
+	if (id == SIP_HDR_OTHER && !is_token(p, name_end))
+		return *len = 0, SIP_E_HEADER_LINE;
+	return id;
+}
+
+static int parse_headers(struct sip_msg *m, struct sip_lf_cursor *lfs, const char **pp,
+			 const char *end)
 {
 	const char *p = *pp;
 
 	for (;;) {
-		/* A lone CR at the end may be the first half of the empty line. */
-		if (p == end || (*p == '\r' && end - p == 1))
-			return fail(m, SIP_E_TRUNCATED, p);
-		if (*p == '\n' || (*p == '\r' && end - p >= 2 && p[1] == '\n')) {
-			*pp = p + (*p == '\r' ? 2 : 1);
-			return 0;
+		/* A line starts with a name: any byte above CR and a byte after it. */
+		if (end - p < 2 || (unsigned char)*p <= '\r') {
+			/* A lone CR at the end may be the first half of the empty line. */
+			if (p == end || (*p == '\r' && end - p == 1))
+				return fail(m, SIP_E_TRUNCATED, p);
+			if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
+				*pp = p + (*p == '\r' ? 2 : 1);
+				return 0;
+			}
 		}
 		const char *name = p;
-		const char *name_end = sip_find_name_end(p, end);
-		p = name_end;
-		if (name_end == name || p == end || *p != ':') { /* "Name:" is the common case */
-			while (p < end && (*p == ' ' || *p == '\t'))
-				p++;
-			if (name_end == name || p == end || *p != ':')
-				return fail(m, p == end ? SIP_E_TRUNCATED : SIP_E_HEADER_LINE, p);
-		}
-		uint32_t name_len = (uint32_t)(name_end - name);
-		unsigned id = sip_hdr_lookup_in(name, name_len, end);
-		if (id == SIP_HDR_OTHER && !is_token(name, name_end))
-			return fail(m, SIP_E_HEADER_LINE, name);
+		uint32_t name_len;
+		int id = line_name(p, end, &name_len);
+		if (id < 0)
+			return fail(m, id, name + name_len);
+		p = name + name_len;
+		while (*p != ':') /* white space before the colon (the general path checked it) */
+			p++;
 
 		/* The value runs to the first LF not followed by SP/HT (a fold). */
 		const char *lf = p + 1;
 		for (;;) {
-			lf = sip_find_lf(lf, end);
+			lf = sip_lf_next(lfs, lf);
 			if (lf == NULL)
 				return fail(m, SIP_E_TRUNCATED, end);
-			if (end - lf < 2 || (lf[1] != ' ' && lf[1] != '\t'))
+			if (end - lf < 2 || !sip_is((unsigned char)lf[1], SIP_CC_WSP))
 				break;
 			lf++;
 		}
@@ -267,10 +298,9 @@ static int parse_headers(struct sip_msg *m, const char **pp, const char *end)
 			return fail(m, SIP_E_TOO_MANY_HEADERS, name);
 		struct sip_header *h = &m->hdr[m->nhdr++];
 		const char *value = value_start(p + 1, lf);
-		const char *value_end = lf;
-		if (value_end > value && value_end[-1] == '\r')
-			value_end--;
-		if (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t'))
+		/* value <= lf - 1 when lf[-1] is CR: the LWS step never passes a CR that no fold follows. */
+		const char *value_end = lf - (lf[-1] == '\r');
+		if (value_end > value && sip_is((unsigned char)value_end[-1], SIP_CC_WSP))
 			value_end = sip_rtrim_lws(value, value_end);
 		h->name = (struct e911_slice){ name, name_len };
 		h->value = slice_make(value, value_end);
@@ -307,14 +337,18 @@ int sip_parse(const char *buf, uint32_t len, struct sip_msg *m)
 	if (len > SIP_MAX_MSG_LEN)
 		return fail(m, SIP_E_TOO_LARGE, buf + SIP_MAX_MSG_LEN);
 
-	if ((rc = parse_start_line(m, &p, end)) < 0 || (rc = parse_headers(m, &p, end)) < 0)
+	struct sip_lf_cursor lfs;
+	sip_lf_cursor_init(&lfs, buf, end);
+	if ((rc = parse_start_line(m, &lfs, &p, end)) < 0 || (rc = parse_headers(m, &lfs, &p, end)) < 0)
 		return rc;
 	m->hdr_len = (uint32_t)(p - buf);
 
 	if (m->nvia == 0 || !m->first[SIP_HDR_FROM] || !m->first[SIP_HDR_TO] ||
 	    !m->first[SIP_HDR_CALL_ID] || !m->first[SIP_HDR_CSEQ])
 		return fail(m, SIP_E_MISSING_HEADER, p);
-	if (m->kind == SIP_REQUEST && !slice_eq(m->method_name, m->cseq_method_name))
+	/* Two known ids that are equal name equal tokens (the ids come from exact compares). */
+	if (m->kind == SIP_REQUEST && (m->method != m->cseq_method || m->method == SIP_METHOD_OTHER) &&
+	    !slice_eq(m->method_name, m->cseq_method_name))
 		return fail(m, SIP_E_CSEQ_METHOD, m->cseq_method_name.p);
 
 	/* RFC 3261 §18.3: a shorter body than declared is an error; excess bytes are ignored. */

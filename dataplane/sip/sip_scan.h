@@ -1,52 +1,50 @@
 /*
- * sip_scan.h - the two loops that touch every byte of the header section:
- * the end of a line, and the end of a header name. SSE2 compares 16 bytes at
- * a time; the scalar twins are the reference (meson -Dsimd=scalar builds the
- * parser on them, and a differential fuzzer compares the two). None reads at
- * or past `end`: the vector loops stop 16 bytes short and the scalar tails
- * finish.
+ * sip_scan.h - the two scans that touch every byte of the header section:
+ * where the line feeds are, and where a header name stops.
+ *
+ * (And one small shape test of the Via's sent-by host: is it an IPv4
+ * address.)
+ *
+ * Line feeds are found 64 bytes at a time as a bit mask (bit i set when byte
+ * i is LF), the way simdjson finds its structural characters: the header loop
+ * then reaches each line end with a shift and a count of trailing zeros, and
+ * touches each byte once with vector compares instead of once per line. A
+ * header name's end is one 16-byte compare at the line's start (names are
+ * short). SSE2 compares 16 bytes at a time; the scalar twins are the
+ * reference (meson -Dsimd=scalar builds the parser on them, and the
+ * differential fuzzer fuzz_sip_scan compares the two).
+ *
+ * No load leaves [lo, end): where fewer than 16 bytes remain before `end`,
+ * the vector code loads the 16 bytes that end at `end` (overlapping what it
+ * has seen, never past the buffer) and shifts the mask into place.
  */
 #ifndef E911_SIP_SCAN_H
 #define E911_SIP_SCAN_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
-/* First '\n' in [p, end), or NULL: the reference. */
-static inline const char *sip_find_lf_scalar(const char *p, const char *end)
+/* Bit i of the result: p[i] == '\n', for p + i < end and i < 64. The reference. */
+static inline uint64_t sip_lf_mask64_scalar(const char *p, const char *end)
 {
-	for (; p < end; p++)
-		if (*p == '\n')
-			return p;
-	return NULL;
+	uint64_t mask = 0;
+	uint32_t n = end - p < 64 ? (uint32_t)(end - p) : 64;
+	for (uint32_t i = 0; i < n; i++)
+		mask |= (uint64_t)(p[i] == '\n') << i;
+	return mask;
 }
-
-#if defined(__SSE2__)
-#define SIP_HAVE_FIND_LF_SSE2 1
-/* First '\n' in [p, end), or NULL: 16 bytes per step. */
-static inline const char *sip_find_lf_sse2(const char *p, const char *end)
-{
-	const __m128i lf = _mm_set1_epi8('\n');
-	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf));
-		if (mask)
-			return p + __builtin_ctz(mask);
-		p += 16;
-	}
-	return sip_find_lf_scalar(p, end);
-}
-#endif
 
 /*
- * First byte of [p, end) that cannot be inside a header name and may follow
- * one (':', SP, HT, CR, LF), or end. The caller checks the name's bytes when
- * it is not one it knows (a known name's compare checks them).
+ * First byte of [p, end) that a header name cannot hold and that may follow
+ * one ':', SP, HT, CR, LF; or end. The reference. (A name that holds other
+ * bytes is refused by its token check.)
  */
-static inline const char *sip_find_name_end_scalar(const char *p, const char *end)
+static inline const char *sip_name_stop_scalar(const char *p, const char *end)
 {
 	for (; p < end; p++)
 		if (*p == ':' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
@@ -54,44 +52,205 @@ static inline const char *sip_find_name_end_scalar(const char *p, const char *en
 	return end;
 }
 
+/*
+ * [p, p + len), a run of host characters (alphanumerics, '-', '.'), has the
+ * shape of an IPv4 address: four runs of one to three digits joined by dots.
+ * The reference.
+ */
+static inline bool sip_ipv4_shape_scalar(const char *p, uint32_t len)
+{
+	unsigned dots = 0, run = 0;
+	for (uint32_t i = 0; i < len; i++) {
+		if ((unsigned)(p[i] - '0') < 10) {
+			if (++run > 3)
+				return false;
+		} else if (p[i] == '.' && run > 0 && dots < 3) {
+			dots++;
+			run = 0;
+		} else {
+			return false;
+		}
+	}
+	return dots == 3 && run > 0;
+}
+
+/* First byte c in [p, end), or NULL. The reference. */
+static inline const char *sip_find_byte_scalar(const char *p, const char *end, char c)
+{
+	for (; p < end; p++)
+		if (*p == c)
+			return p;
+	return NULL;
+}
+
 #if defined(__SSE2__)
-static inline const char *sip_find_name_end_sse2(const char *p, const char *end)
+#define SIP_HAVE_SCAN_SSE2 1
+
+static inline unsigned sip_lf16(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+}
+
+/* sip_lf_mask64_scalar(p, end); lo is the buffer's first byte (p >= lo). */
+static inline uint64_t sip_lf_mask64_sse2(const char *lo, const char *p, const char *end)
+{
+	if (end - p >= 64) {
+		uint64_t m0 = sip_lf16(_mm_loadu_si128((const __m128i *)(const void *)p));
+		uint64_t m1 = sip_lf16(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
+		uint64_t m2 = sip_lf16(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)));
+		uint64_t m3 = sip_lf16(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)));
+		return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+	}
+	if (end - lo < 16)
+		return sip_lf_mask64_scalar(p, end);
+	uint64_t mask = 0;
+	for (uint32_t i = 0; p + i < end; i += 16) {
+		uint32_t left = (uint32_t)(end - (p + i));
+		uint64_t m = left >= 16
+				     ? sip_lf16(_mm_loadu_si128((const __m128i *)(const void *)(p + i)))
+				     : sip_lf16(_mm_loadu_si128((const __m128i *)(const void *)(end - 16))) >>
+					       (16 - left);
+		mask |= m << i;
+	}
+	return mask;
+}
+
+/*
+ * sip_name_stop_scalar(p, end), 16 bytes a step. The vector test is the
+ * cheaper "':' or at most SP", which holds every stop byte; a control byte
+ * that is not one (only in a name that will be refused) goes on byte by byte.
+ */
+static inline const char *sip_name_stop_sse2(const char *p, const char *end)
 {
 	const __m128i colon = _mm_set1_epi8(':'), sp = _mm_set1_epi8(' ');
-	/* HT, LF and CR are 0x09, 0x0a, 0x0d: below 0x0e after a signed compare, with NUL.. too. */
-	const __m128i ctl = _mm_set1_epi8(0x0e);
 	while (end - p >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, sp));
-		__m128i low = _mm_and_si128(_mm_cmplt_epi8(v, ctl), _mm_cmpgt_epi8(v, _mm_set1_epi8(0x08)));
-		low = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x0b)),
-						    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x0c))),
-				       low);
-		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(hit, low));
-		if (mask)
-			return p + __builtin_ctz(mask);
+		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, sp), v);
+		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, colon)));
+		if (mask) {
+			const char *s = p + __builtin_ctz(mask);
+			return sip_name_stop_scalar(s, end);
+		}
 		p += 16;
 	}
-	return sip_find_name_end_scalar(p, end);
+	return sip_name_stop_scalar(p, end);
+}
+/*
+ * sip_ipv4_shape_scalar(p, len) for len <= 15 with 16 bytes readable at p:
+ * every byte a digit or a dot, and the three dots at least 2 and at most 4
+ * apart, the first within 1..3 of the start and the last 2..4 before the end.
+ */
+static inline bool sip_ipv4_shape_sse2(const char *p, uint32_t len)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(_mm_max_epu8(v, _mm_set1_epi8('0')), _mm_set1_epi8('9')), v);
+	unsigned keep = (1u << len) - 1;
+	unsigned dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('.'))) & keep;
+	unsigned after_a = dots & (dots - 1), after_b = after_a & (after_a - 1);
+	/* Exactly three dots (no popcount: it is a library call without -mpopcnt). */
+	if ((((unsigned)_mm_movemask_epi8(digit) | dots) & keep) != keep || after_b == 0 ||
+	    (after_b & (after_b - 1)) != 0)
+		return false;
+	unsigned a = (unsigned)__builtin_ctz(dots);
+	unsigned b = (unsigned)__builtin_ctz(after_a);
+	unsigned c = (unsigned)__builtin_ctz(after_b);
+	return a - 1 < 3 && b - a - 2 < 3 && c - b - 2 < 3 && len - c - 2 < 3;
+}
+/*
+ * sip_find_byte_scalar(p, end, c) for the short spans of header values (a
+ * URI's '@', a Request-URI's SP): 16 bytes a step, inline, where glibc's
+ * memchr is a call with a fixed cost several times that of a short span.
+ * Long spans go to memchr, which is faster there.
+ */
+static inline const char *sip_find_byte_sse2(const char *p, const char *end, char c)
+{
+	if (end - p > 64)
+		return memchr(p, c, (size_t)(end - p));
+	const __m128i k = _mm_set1_epi8(c);
+	for (; end - p >= 16; p += 16) {
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), k));
+		if (mask)
+			return p + __builtin_ctz(mask);
+	}
+	return sip_find_byte_scalar(p, end, c);
 }
 #endif
 
-static inline const char *sip_find_name_end(const char *p, const char *end)
+static inline uint64_t sip_lf_mask64(const char *lo, const char *p, const char *end)
 {
 #if defined(E911_SIMD_SSE2)
-	return sip_find_name_end_sse2(p, end);
+	return sip_lf_mask64_sse2(lo, p, end);
 #else
-	return sip_find_name_end_scalar(p, end);
+	(void)lo;
+	return sip_lf_mask64_scalar(p, end);
 #endif
 }
 
-static inline const char *sip_find_lf(const char *p, const char *end)
+static inline const char *sip_find_byte(const char *p, const char *end, char c)
 {
 #if defined(E911_SIMD_SSE2)
-	return sip_find_lf_sse2(p, end);
+	return sip_find_byte_sse2(p, end, c);
 #else
-	return sip_find_lf_scalar(p, end);
+	return sip_find_byte_scalar(p, end, c);
 #endif
+}
+
+/* sip_ipv4_shape_scalar(p, len); `end` bounds what may be read. */
+static inline bool sip_ipv4_shape(const char *p, uint32_t len, const char *end)
+{
+#if defined(E911_SIMD_SSE2)
+	if (len <= 15 && end - p >= 16)
+		return sip_ipv4_shape_sse2(p, len);
+#else
+	(void)end;
+#endif
+	return sip_ipv4_shape_scalar(p, len);
+}
+
+static inline const char *sip_name_stop(const char *p, const char *end)
+{
+#if defined(E911_SIMD_SSE2)
+	return sip_name_stop_sse2(p, end);
+#else
+	return sip_name_stop_scalar(p, end);
+#endif
+}
+
+/*
+ * A cursor over the line feeds of [lo, end), one 64-byte block at a time.
+ * Queries must not go backwards (the header loop's never do).
+ */
+struct sip_lf_cursor {
+	const char *lo, *end;
+	const char *base; /* the block's first byte */
+	uint64_t lf;      /* its LF mask */
+};
+
+static inline void sip_lf_cursor_init(struct sip_lf_cursor *c, const char *lo, const char *end)
+{
+	c->lo = lo;
+	c->end = end;
+	c->base = lo;
+	c->lf = sip_lf_mask64(lo, lo, end);
+}
+
+/* First '\n' in [q, end), or NULL; q at or after every earlier query. */
+static inline const char *sip_lf_next(struct sip_lf_cursor *c, const char *q)
+{
+	for (;;) {
+		uintptr_t off = (uintptr_t)(q - c->base);
+		if (off < 64) {
+			uint64_t m = c->lf >> off;
+			if (m)
+				return q + __builtin_ctzll(m);
+			q = c->base + 64;
+		}
+		if (q >= c->end)
+			return NULL;
+		c->base = q;
+		c->lf = sip_lf_mask64(c->lo, q, c->end);
+	}
 }
 
 #endif /* E911_SIP_SCAN_H */

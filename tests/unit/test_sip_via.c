@@ -98,6 +98,25 @@ static void test_every_via_field_is_split(void **state)
 		  NULL, 0, NULL, NULL, "largest port" },
 		{ "SIP/2.0/UDP 192.0.2", "SIP/2.0", "UDP", "192.0.2", SIP_HOST_NAME, 0, NULL, NULL,
 		  NULL, NULL, 0, NULL, NULL, "three numbers: a name, not IPv4" },
+		/* IPv4 by shape, with 16 bytes after the host (the vector test) and without. */
+		{ "SIP/2.0/UDP 1.2.3.4;branch=z9hG4bK0123456789", "SIP/2.0", "UDP", "1.2.3.4", SIP_HOST_IPV4,
+		  0, ";branch=z9hG4bK0123456789", "z9hG4bK0123456789", NULL, NULL, 0, NULL, NULL,
+		  "shortest IPv4, bytes after it" },
+		{ "SIP/2.0/UDP 255.255.255.255:1;branch=z9hG4bKq", "SIP/2.0", "UDP", "255.255.255.255",
+		  SIP_HOST_IPV4, 1, ";branch=z9hG4bKq", "z9hG4bKq", NULL, NULL, 0, NULL, NULL, "longest IPv4" },
+		{ "SIP/2.0/UDP 1.2.3.4.5;branch=z9hG4bK0123456789", "SIP/2.0", "UDP", "1.2.3.4.5",
+		  SIP_HOST_NAME, 0, ";branch=z9hG4bK0123456789", "z9hG4bK0123456789", NULL, NULL, 0, NULL,
+		  NULL, "five numbers: a name" },
+		{ "SIP/2.0/UDP 1234.2.3.4;branch=z9hG4bK0123456789", "SIP/2.0", "UDP", "1234.2.3.4",
+		  SIP_HOST_NAME, 0, ";branch=z9hG4bK0123456789", "z9hG4bK0123456789", NULL, NULL, 0, NULL,
+		  NULL, "a run of four digits: a name" },
+		{ "SIP/2.0/UDP 1.2..3.4;branch=z9hG4bK0123456789", "SIP/2.0", "UDP", "1.2..3.4",
+		  SIP_HOST_NAME, 0, ";branch=z9hG4bK0123456789", "z9hG4bK0123456789", NULL, NULL, 0, NULL,
+		  NULL, "an empty run: a name" },
+		{ "SIP/2.0/UDP 1.2.3.4a", "SIP/2.0", "UDP", "1.2.3.4a", SIP_HOST_NAME, 0, NULL, NULL, NULL,
+		  NULL, 0, NULL, NULL, "a letter at the end: a name" },
+		{ "SIP/2.0/UDP 10.0.0.1", "SIP/2.0", "UDP", "10.0.0.1", SIP_HOST_IPV4, 0, NULL, NULL, NULL,
+		  NULL, 0, NULL, NULL, "IPv4 at the end of the value" },
 	};
 	struct sip_via v[2];
 

@@ -16,6 +16,14 @@ uint64_t bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t bench_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -29,9 +37,9 @@ double bench_median_ns(void (*work)(void *ctx, uint64_t iters), void *ctx, unsig
 
 	/* Calibrate: grow until one run takes a tenth of the target, then scale. */
 	for (;;) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0 = bench_cpu_ns();
 		work(ctx, iters);
-		uint64_t dt = bench_now_ns() - t0;
+		uint64_t dt = bench_cpu_ns() - t0;
 		if (dt >= (uint64_t)run_ms * 100000u) {
 			iters = iters * ((uint64_t)run_ms * 1000000u) / (dt ? dt : 1) + 1;
 			break;
@@ -39,9 +47,9 @@ double bench_median_ns(void (*work)(void *ctx, uint64_t iters), void *ctx, unsig
 		iters *= 2;
 	}
 	for (int r = 0; r < BENCH_RUNS; r++) {
-		uint64_t t0 = bench_now_ns();
+		uint64_t t0 = bench_cpu_ns();
 		work(ctx, iters);
-		per_iter[r] = (double)(bench_now_ns() - t0) / (double)iters;
+		per_iter[r] = (double)(bench_cpu_ns() - t0) / (double)iters;
 	}
 	qsort(per_iter, BENCH_RUNS, sizeof(per_iter[0]), cmp_double);
 	return per_iter[BENCH_RUNS / 2];

@@ -1,7 +1,8 @@
 /*
  * bench_util.h - what every e911-bench subcommand shares: a monotonic clock,
- * timing a piece of work over several runs and taking the median, and
- * reading an input file. Benchmarks print figures; they never assert on time.
+ * the calling thread's CPU clock, timing a piece of work over several runs
+ * and taking the median, and reading an input file. Benchmarks print
+ * figures; they never assert on time.
  */
 #ifndef E911_BENCH_UTIL_H
 #define E911_BENCH_UTIL_H
@@ -11,11 +12,15 @@
 #define BENCH_RUNS 9 /* runs per figure; the median is reported */
 
 uint64_t bench_now_ns(void);
+/* CPU time of the calling thread: what a run cost, without the time the
+ * scheduler gave to others (these VMs are shared). */
+uint64_t bench_cpu_ns(void);
 
 /*
  * Times `work(ctx, iters)` BENCH_RUNS times, with iters chosen so that one
- * run takes about `run_ms` milliseconds, and returns the median cost of one
- * iteration in nanoseconds.
+ * run takes about `run_ms` milliseconds of CPU, and returns the median CPU
+ * cost of one iteration in nanoseconds (bench_cpu_ns: a run that was
+ * descheduled half-way is not charged for the wait).
  */
 double bench_median_ns(void (*work)(void *ctx, uint64_t iters), void *ctx, unsigned run_ms);
 

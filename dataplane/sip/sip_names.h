@@ -1,0 +1,82 @@
+/*
+ * sip_names.h - the header-name index of sip_names.c, shared with the
+ * parser's line loop so that the common line start ("Name:" with a short
+ * name) costs one 16-byte load: the same vector finds where the name stops
+ * and, case-folded, is compared with the candidate name. Internal to
+ * dataplane/sip/; not a contract.
+ */
+#ifndef E911_SIP_NAMES_H
+#define E911_SIP_NAMES_H
+
+#include <stdint.h>
+
+#include "e911/sip.h"
+
+#if defined(E911_SIMD_SSE2)
+#include <emmintrin.h>
+#endif
+
+#define SIP_HDR_NAME_MAX 24 /* longest full name we know, rounded up to whole words */
+
+/* Ids by (length, first letter a-z): at most two names share a pair ("Call-ID", "Contact"). */
+extern uint8_t sip_hdr_by_len_letter[SIP_HDR_NAME_MAX + 1][26][2];
+/* Ids by compact form (RFC 3261 §7.3.3), a-z. */
+extern uint8_t sip_hdr_by_compact[26];
+
+/*
+ * sip_hdr_lookup() for a name inside a buffer that ends at `end`: may read
+ * up to 16 bytes from name (never past end) to compare a name in one or two
+ * vector compares (SSE2) or a short one as one word (scalar build;
+ * little-endian byte order assumed).
+ */
+enum sip_hdr_id sip_hdr_lookup_in(const char *name, uint32_t len, const char *end);
+
+#if defined(E911_SIMD_SSE2)
+/* Each name lower-cased, zero-padded: bytes 0-15, and the last 16 of a longer name. */
+union sip_hdr_fold {
+	char c[32];
+	__m128i v[2];
+};
+extern union sip_hdr_fold sip_hdr_fold[SIP_HDR_COUNT];
+
+/*
+ * The header line at p when it has the common shape: a name of 1 to 15
+ * bytes directly followed by ':' (no white space), with 16 bytes readable.
+ * Returns the name's id (SIP_HDR_OTHER for a name we do not know; the caller
+ * checks that its bytes are a token) and sets *len; or -1 for any other
+ * shape, which the general path reads. OR-ing 0x20 folds exactly the letters
+ * among the bytes a name can hold, as sip_hdr_lookup() does.
+ */
+static inline int sip_hdr_line_name(const char *p, const char *end, uint32_t *len)
+{
+	if (end - p < 16)
+		return -1;
+	const __m128i sp = _mm_set1_epi8(' ');
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, sp), v),
+				    _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+	unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+	if (mask == 0)
+		return -1;
+	unsigned n = (unsigned)__builtin_ctz(mask);
+	if (n == 0 || p[n] != ':')
+		return -1;
+	*len = n;
+	unsigned letter = ((unsigned char)p[0] | 0x20u) - 'a';
+	if (letter >= 26)
+		return SIP_HDR_OTHER;
+	if (n == 1)
+		return sip_hdr_by_compact[letter];
+	__m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	unsigned keep = (1u << n) - 1;
+	const uint8_t *slot = sip_hdr_by_len_letter[n][letter];
+	for (unsigned k = 0; k < 2 && slot[k]; k++) {
+		__m128i eq = _mm_cmpeq_epi8(folded, sip_hdr_fold[slot[k]].v[0]);
+		if (((unsigned)_mm_movemask_epi8(eq) & keep) == keep)
+			return slot[k];
+	}
+	return SIP_HDR_OTHER;
+}
+#endif
+
+#endif /* E911_SIP_NAMES_H */
