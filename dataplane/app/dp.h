@@ -146,6 +146,19 @@ int dp_neigh_set(struct dp_neigh *n, uint8_t family, const uint8_t ip[16], const
 /* Any thread: the MAC of a neighbour. @return true when known. */
 bool dp_neigh_get(const struct dp_neigh *n, uint8_t family, const uint8_t ip[16], uint8_t mac[6]);
 
+/* A worker's own small copy of what it looked up (dp_neigh.c says why). */
+#define DP_NEIGH_CACHE_BITS 4u
+struct dp_neigh_cache {
+	struct dp_neigh_cache_entry {
+		uint64_t key[2];     /* the table's key */
+		uint32_t generation; /* the table's when it was read; 0: empty */
+		uint8_t mac[6];
+	} entry[1u << DP_NEIGH_CACHE_BITS];
+};
+/* A worker: dp_neigh_get through its cache c. @return true when known. */
+bool dp_neigh_get_cached(const struct dp_neigh *n, struct dp_neigh_cache *c, uint8_t family,
+			 const uint8_t ip[16], uint8_t mac[6]);
+
 /* ---- the process ---- */
 
 struct dp_worker;

@@ -193,7 +193,7 @@ int dp_send_udp(struct dp_worker *w, uint16_t port, const uint8_t src_ip[16],
 		return -EHOSTUNREACH;
 	}
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)frame;
-	if (dp_neigh_get(w->d->neigh, family, hop, eth->dst_addr.addr_bytes)) {
+	if (dp_neigh_get_cached(w->d->neigh, &w->neigh, family, hop, eth->dst_addr.addr_bytes)) {
 		dp_send_frame(w, port, m);
 		return 0;
 	}

@@ -22,6 +22,7 @@ struct dp_worker {
 	uint32_t full_bursts;       /* consecutive RX bursts that came back full */
 	double invite_tokens;       /* token bucket of ordinary new INVITEs */
 	uint64_t invite_refill_tsc;
+	struct dp_neigh_cache neigh;    /* next hops' MACs, checked against the shared table */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST];
 	uint16_t ntx[DP_MAX_PORTS];
 	struct sip_msg msg;
