@@ -168,6 +168,7 @@ struct dp_port {
 	struct net_iface ifc;
 	bool tx_cksum_offload; /* the port computes IPv4 and UDP checksums */
 	bool rx_cksum_offload;
+	bool rx_big;           /* receives into 9 KB mbufs: the port takes no 2 KB ones */
 };
 
 struct dp {
@@ -220,9 +221,12 @@ struct dp_worker_rings {
 	struct rte_ring *learnt;  /* struct dp_learnt, worker -> main */
 	struct rte_ring *waiting; /* mbufs, worker -> main */
 	struct rte_ring *to_send; /* mbufs, main -> worker: whole frames, sent as they are */
-	struct rte_mempool *pool; /* the worker's mbufs (main builds ARP/ND requests from it) */
+	struct rte_mempool *pool; /* the worker's 2 KB mbufs: RX, TX (main builds ARP/ND requests from it) */
+	struct rte_mempool *rx_big; /* 9 KB mbufs for the RX of ports that need them (NULL: none do) */
 };
 struct dp_worker_rings *dp_worker_rings(struct dp_worker *w);
+/* The worker's pool of 9 KB mbufs, made on first use (port set-up). @return NULL: no memory. */
+struct rte_mempool *dp_worker_rx_big_pool(struct dp_worker *w);
 
 /* Main lcore (dp_resolve.c): apply what workers learnt, hand resolved messages back, ask for
  * unknown neighbours (ARP/NS, once a second), drop what waited too long. */

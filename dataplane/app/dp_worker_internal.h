@@ -12,7 +12,6 @@ struct dp_worker {
 	unsigned id;
 	const struct dp *d;
 	struct dp_worker_rings r;
-	struct rte_mempool *indirect; /* fragments of what we send point into the original */
 	struct rte_ip_frag_tbl *frag;
 	struct rte_ip_frag_death_row death_row;
 	uint64_t last_rx_tsc;

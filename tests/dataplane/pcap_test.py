@@ -50,6 +50,12 @@ def frames(src, payload, sport=5060, mtu=1500):
     return [pkt]
 
 
+def udp_checksum_good(ip):
+    copy = ip.copy()
+    del copy[UDP].chksum
+    return IP(bytes(copy))[UDP].chksum == ip[UDP].chksum
+
+
 def sip_file(data_dir, name):
     with open(os.path.join(data_dir, name), "rb") as f:
         return f.read()
@@ -159,7 +165,12 @@ def main():
     if p:
         check(m.startswith(b"INVITE sip:911@"), "reassembled, classified and forwarded")
         check(len(m) > len(big), "rewritten whole")
+        check(udp_checksum_good(p), "fragmented INVITE: UDP checksum of the whole datagram right")
     check(frag_out >= 4, f"large messages leave as IP fragments ({frag_out} fragments)")
+    too_long = [len(f[IP]) for f in out if IP in f and len(f[IP]) > 1500]
+    check(not too_long, f"no IP packet out above the 1500-byte MTU ({too_long})")
+    offsets = sorted(f[IP].frag * 8 for f in out if IP in f and f[IP].flags.MF)
+    check(all(o % 1480 == 0 for o in offsets), f"fragments but the last carry 1480 bytes ({offsets})")
     p, m = one(header(ordinary, "Call-ID"), "ordinary INVITE")
     if p:
         check(p[IP].dst == "198.19.1.1" and p[UDP].dport == 5080, "ordinary INVITE to the default hop")
