@@ -92,7 +92,7 @@ for ((r = 1; r <= runs; r++)); do
     rx=$(sed -nE 's/.*worker 0: ([0-9]+) packets.*/\1/p' <<<"$out")
     ir=$(callgrind_annotate build-release/callgrind.dataplane 2>/dev/null |
          awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
-    [ -n "$rx" ] && [ -n "$ir" ] || { echo "no measurement" >&2; echo "$out" >&2; exit 1; }
+    if [ -z "$rx" ] || [ -z "$ir" ]; then echo "no measurement" >&2; echo "$out" >&2; exit 1; fi
     echo "worker 0 under callgrind: $rx packets, $ir instructions"
     echo "instructions_per_packet=$((ir / rx))"
     exit 0
