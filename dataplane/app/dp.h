@@ -237,7 +237,9 @@ void dp_resolver_free(struct dp_resolver *r);
 /* Messages the resolver dropped after waiting too long. */
 uint64_t dp_resolver_expired(const struct dp_resolver *r);
 
-/* The L2 next hop of an IP destination: itself when on-link, else the router. */
+/* The L2 next hop of an IP destination: itself when on-link (inside the prefix of any of our
+ * addresses of its family) or when there is no router of its family, else that router.
+ * @return false: none of our addresses is of its family. */
 bool dp_next_hop(const struct dp_options *o, const struct proxy_endpoint *dst,
 		 uint8_t *family, uint8_t ip[16]);
 
