@@ -146,6 +146,19 @@ int dp_neigh_set(struct dp_neigh *n, uint8_t family, const uint8_t ip[16], const
 /* Any thread: the MAC of a neighbour. @return true when known. */
 bool dp_neigh_get(const struct dp_neigh *n, uint8_t family, const uint8_t ip[16], uint8_t mac[6]);
 
+/* A worker's own small copy of what it looked up (dp_neigh.c says why). */
+#define DP_NEIGH_CACHE_BITS 4u
+struct dp_neigh_cache {
+	struct dp_neigh_cache_entry {
+		uint64_t key[2];     /* the table's key */
+		uint32_t generation; /* the table's when it was read; 0: empty */
+		uint8_t mac[6];
+	} entry[1u << DP_NEIGH_CACHE_BITS];
+};
+/* A worker: dp_neigh_get through its cache c. @return true when known. */
+bool dp_neigh_get_cached(const struct dp_neigh *n, struct dp_neigh_cache *c, uint8_t family,
+			 const uint8_t ip[16], uint8_t mac[6]);
+
 /* ---- the process ---- */
 
 struct dp_worker;
@@ -155,6 +168,7 @@ struct dp_port {
 	struct net_iface ifc;
 	bool tx_cksum_offload; /* the port computes IPv4 and UDP checksums */
 	bool rx_cksum_offload;
+	bool rx_big;           /* receives into 9 KB mbufs: the port takes no 2 KB ones */
 };
 
 struct dp {
@@ -207,9 +221,12 @@ struct dp_worker_rings {
 	struct rte_ring *learnt;  /* struct dp_learnt, worker -> main */
 	struct rte_ring *waiting; /* mbufs, worker -> main */
 	struct rte_ring *to_send; /* mbufs, main -> worker: whole frames, sent as they are */
-	struct rte_mempool *pool; /* the worker's mbufs (main builds ARP/ND requests from it) */
+	struct rte_mempool *pool; /* the worker's 2 KB mbufs: RX, TX (main builds ARP/ND requests from it) */
+	struct rte_mempool *rx_big; /* 9 KB mbufs for the RX of ports that need them (NULL: none do) */
 };
 struct dp_worker_rings *dp_worker_rings(struct dp_worker *w);
+/* The worker's pool of 9 KB mbufs, made on first use (port set-up). @return NULL: no memory. */
+struct rte_mempool *dp_worker_rx_big_pool(struct dp_worker *w);
 
 /* Main lcore (dp_resolve.c): apply what workers learnt, hand resolved messages back, ask for
  * unknown neighbours (ARP/NS, once a second), drop what waited too long. */
@@ -220,7 +237,9 @@ void dp_resolver_free(struct dp_resolver *r);
 /* Messages the resolver dropped after waiting too long. */
 uint64_t dp_resolver_expired(const struct dp_resolver *r);
 
-/* The L2 next hop of an IP destination: itself when on-link, else the router. */
+/* The L2 next hop of an IP destination: itself when on-link (inside the prefix of any of our
+ * addresses of its family) or when there is no router of its family, else that router.
+ * @return false: none of our addresses is of its family. */
 bool dp_next_hop(const struct dp_options *o, const struct proxy_endpoint *dst,
 		 uint8_t *family, uint8_t ip[16]);
 

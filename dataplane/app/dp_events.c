@@ -60,20 +60,21 @@ static void log_event(const struct dp_event *ev, const struct e911_config *cfg)
 		       ev->method == SIP_METHOD_CANCEL ? "CANCEL" : "BYE");
 }
 
-void dp_events_poll(struct dp_events *e)
+unsigned dp_events_poll(struct dp_events *e)
 {
 	const struct e911_snapshot *snap = snapshot_slot_get(e->d->slot);
 	const struct e911_config *cfg = snap ? snapshot_config(snap) : NULL;
-	bool any = false;
+	unsigned n = 0;
 	for (unsigned w = 0; w < e->d->worker_count; w++) {
 		struct rte_ring *ring = dp_worker_rings(e->d->workers[w])->events;
 		while (rte_ring_sc_dequeue_elem(ring, &e->ev, sizeof(e->ev)) == 0) {
 			log_event(&e->ev, cfg);
 			if (e->control)
 				dp_control_push(e->control, e->json, dp_json_event(&e->ev, cfg, e->json, sizeof(e->json)));
-			any = true;
+			n++;
 		}
 	}
-	if (any)
+	if (n)
 		fflush(stdout);
+	return n;
 }

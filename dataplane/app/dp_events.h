@@ -13,7 +13,8 @@
 struct dp_events;
 /* control: where events go besides the log (NULL: the log only). */
 struct dp_events *dp_events_new(struct dp *d, struct dp_control *control);
-void dp_events_poll(struct dp_events *e);
+/* Drain every worker's ring. @return the events drained (0: none were waiting). */
+unsigned dp_events_poll(struct dp_events *e);
 void dp_events_free(struct dp_events *e);
 
 #endif /* E911_DP_EVENTS_H */

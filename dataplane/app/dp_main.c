@@ -164,11 +164,14 @@ int main(int argc, char **argv)
 	uint64_t started = rte_rdtsc();
 	while (!__atomic_load_n(&dp.stop, __ATOMIC_RELAXED)) {
 		dp_resolver_poll(resolver);
-		dp_events_poll(events);
+		unsigned drained = dp_events_poll(events);
 		dp_control_poll(control);
 		if (idle_too_long(&dp, started))
 			break;
-		usleep(200); /* main is not the fast path: leave the core to others */
+		/* Main is not the fast path: it leaves the core to others, but not while workers
+		 * keep queueing emergency calls (a ring that fills up loses them). */
+		if (!drained)
+			usleep(200);
 	}
 	__atomic_store_n(&dp.stop, true, __ATOMIC_RELAXED);
 	rte_eal_mp_wait_lcore();

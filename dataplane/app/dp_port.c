@@ -2,16 +2,50 @@
  * dp_port.c - every DPDK port the EAL found (a NIC or a virtual device:
  * net_af_packet, net_pcap, net_null, net_ring, net_memif), one RX and one
  * TX queue per worker, RSS on the UDP 5-tuple where the port can, checksum
- * offloads where it has them.
+ * offloads where it has them, RX into 2 KB mbufs where the port can take
+ * them (else 9 KB ones).
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_ethdev.h>
+#include <rte_log.h>
 
 #include "dp.h"
 
 #define DP_RX_DESC 1024u
 #define DP_TX_DESC 1024u
+
+/*
+ * RX queue q into the worker's 2 KB mbufs where the port takes them: a NIC
+ * that scatters a larger frame over several (the worker linearises it), a
+ * device that chains (net_pcap, net_memif) or copies small frames (net_null).
+ * A device that takes whole frames only refuses such a queue at set-up
+ * (net_af_packet with frames larger than 2 KB); that queue gets 9 KB mbufs.
+ * The refusal is expected, so the PMD's log of it is muted. net_pcap gets no
+ * second try: with infinite_rx it reads its whole file into the queue at
+ * set-up, and a second set-up finds the file read (frames above 2 KB: replay
+ * them without infinite_rx, which chains).
+ */
+static int rx_queue_setup(struct dp *d, struct dp_port *p, const struct rte_eth_dev_info *info, uint16_t q,
+			  uint16_t rxd, int socket, bool scatter)
+{
+	struct dp_worker *w = d->workers[q];
+	bool retry = !scatter && strcmp(info->driver_name, "net_pcap") != 0;
+	uint32_t level = rte_log_get_global_level();
+	if (retry)
+		rte_log_set_global_level(RTE_LOG_EMERG);
+	int rc = rte_eth_rx_queue_setup(p->port_id, q, rxd, (unsigned)socket, NULL, dp_worker_rings(w)->pool);
+	rte_log_set_global_level(level);
+	if (rc == 0 || !retry)
+		return rc;
+	struct rte_mempool *big = dp_worker_rx_big_pool(w);
+	if (!big)
+		return -ENOMEM;
+	p->rx_big = true;
+	return rte_eth_rx_queue_setup(p->port_id, q, rxd, (unsigned)socket, NULL, big);
+}
 
 static int port_init(struct dp *d, struct dp_port *p)
 {
@@ -46,6 +80,9 @@ static int port_init(struct dp *d, struct dp_port *p)
 		conf.txmode.offloads |= tx_ck;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	bool scatter = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
+	if (scatter)
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	rc = rte_eth_dev_configure(p->port_id, q, q, &conf);
 	if (rc != 0) {
 		fprintf(stderr, "e911-dataplane: port %u: configure failed (%s)\n", p->port_id, rte_strerror(-rc));
@@ -55,8 +92,7 @@ static int port_init(struct dp *d, struct dp_port *p)
 	rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &rxd, &txd);
 	int socket = rte_eth_dev_socket_id(p->port_id);
 	for (uint16_t i = 0; i < q; i++) {
-		struct dp_worker_rings *rings = dp_worker_rings(d->workers[i]);
-		rc = rte_eth_rx_queue_setup(p->port_id, i, rxd, (unsigned)socket, NULL, rings->pool);
+		rc = rx_queue_setup(d, p, &info, i, rxd, socket, scatter);
 		if (rc == 0)
 			rc = rte_eth_tx_queue_setup(p->port_id, i, txd, (unsigned)socket, NULL);
 		if (rc != 0) {
@@ -92,11 +128,11 @@ static int port_init(struct dp *d, struct dp_port *p)
 		return -1;
 	}
 	rte_eth_promiscuous_enable(p->port_id); /* virtual devices; a NIC sees its own MAC anyway */
-	printf("e911-dataplane: port %u (%s) %02x:%02x:%02x:%02x:%02x:%02x, %u queue pair(s)%s%s\n",
+	printf("e911-dataplane: port %u (%s) %02x:%02x:%02x:%02x:%02x:%02x, %u queue pair(s)%s%s, %s RX mbufs\n",
 	       p->port_id, info.driver_name, mac.addr_bytes[0], mac.addr_bytes[1], mac.addr_bytes[2],
 	       mac.addr_bytes[3], mac.addr_bytes[4], mac.addr_bytes[5], q,
 	       conf.rxmode.mq_mode == RTE_ETH_MQ_RX_RSS ? ", RSS" : "",
-	       p->tx_cksum_offload ? ", checksum offload" : "");
+	       p->tx_cksum_offload ? ", checksum offload" : "", p->rx_big ? "9 KB" : "2 KB");
 	return 0;
 }
 

@@ -38,22 +38,34 @@ struct dp_resolver {
 	uint64_t refresh_tsc;
 };
 
+/* Is addr inside the first bits bits of net? */
+static bool in_prefix(const uint8_t net[16], uint32_t bits, const uint8_t addr[16])
+{
+	uint32_t full = bits / 8, rest = bits % 8;
+	for (uint32_t i = 0; i < full; i++)
+		if (net[i] != addr[i])
+			return false;
+	return rest == 0 || ((net[full] ^ addr[full]) & (0xff << (8 - rest))) == 0;
+}
+
 bool dp_next_hop(const struct dp_options *o, const struct proxy_endpoint *dst, uint8_t *family,
 		 uint8_t ip[16])
 {
-	for (uint32_t i = 0; i < o->proxy.self_count; i++) {
+	/* On-link for any of our addresses of its family (each has its own prefix), else the router. */
+	bool ours = false, on_link = false;
+	for (uint32_t i = 0; i < o->proxy.self_count && !on_link; i++) {
 		const struct proxy_endpoint *self = &o->proxy.self[i].ep;
 		if (self->family != dst->family)
 			continue;
-		uint32_t bits = o->prefix_len[i], full = bits / 8, rest = bits % 8;
-		bool on_link = memcmp(self->addr, dst->addr, full) == 0 &&
-			       (rest == 0 || ((self->addr[full] ^ dst->addr[full]) & (0xff << (8 - rest))) == 0);
-		const struct proxy_endpoint *router = dst->family == 4 ? &o->router4 : &o->router6;
-		*family = dst->family;
-		memcpy(ip, on_link || !router->family ? dst->addr : router->addr, 16);
-		return true;
+		ours = true;
+		on_link = in_prefix(self->addr, o->prefix_len[i], dst->addr);
 	}
-	return false;
+	if (!ours)
+		return false;
+	const struct proxy_endpoint *router = dst->family == 4 ? &o->router4 : &o->router6;
+	*family = dst->family;
+	memcpy(ip, on_link || !router->family ? dst->addr : router->addr, 16);
+	return true;
 }
 
 struct dp_resolver *dp_resolver_new(struct dp *d)

@@ -57,11 +57,11 @@ struct dp_worker *dp_worker_new(unsigned id, const struct dp *d)
 	w->id = id;
 	w->d = d;
 	snprintf(name, sizeof(name), "dp_mbuf_%u", id);
-	/* Room for a whole 1500-byte frame and a SIP message up to ~9 KB in one mbuf. */
+	/* 2 KB data rooms, DPDK's default: a 1500-byte frame and nearly every SIP message in one
+	 * mbuf, four times as many mbufs per huge page as 9 KB rooms. Larger messages are sent
+	 * as fragments or chains (dp_tx.c); ports that cannot receive into them get rx_big. */
 	w->r.pool = rte_pktmbuf_pool_create(name, d->opt.mbufs, 256, sizeof(struct dp_wait_info),
-					    9216 + RTE_PKTMBUF_HEADROOM, socket);
-	snprintf(name, sizeof(name), "dp_indirect_%u", id);
-	w->indirect = rte_pktmbuf_pool_create(name, d->opt.mbufs, 256, 0, 0, socket);
+					    RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	uint64_t ttl = rte_get_tsc_hz() / 1000 * DP_FRAG_TTL_MS;
 	w->frag = rte_ip_frag_table_create(DP_FRAG_BUCKETS, DP_FRAG_ENTRIES,
 					   DP_FRAG_BUCKETS * DP_FRAG_ENTRIES, ttl, socket);
@@ -75,14 +75,25 @@ struct dp_worker *dp_worker_new(unsigned id, const struct dp *d)
 	w->r.waiting = rte_ring_create(name, DP_WAIT_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "dp_to_send_%u", id);
 	w->r.to_send = rte_ring_create(name, DP_WAIT_RING, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (!w->r.pool || !w->indirect || !w->frag || !w->r.events || !w->r.learnt || !w->r.waiting ||
-	    !w->r.to_send) {
+	if (!w->r.pool || !w->frag || !w->r.events || !w->r.learnt || !w->r.waiting || !w->r.to_send) {
 		dp_worker_free(w);
 		return NULL;
 	}
 	w->invite_tokens = d->opt.max_invite_rate;
 	w->ip_id = (uint16_t)(id << 12); /* workers' datagrams never share an id for long */
 	return w;
+}
+
+struct rte_mempool *dp_worker_rx_big_pool(struct dp_worker *w)
+{
+	if (!w->r.rx_big) {
+		char name[RTE_MEMPOOL_NAMESIZE];
+		snprintf(name, sizeof(name), "dp_rx_big_%u", w->id);
+		/* A whole 1500-byte frame or a jumbo one, or what a veth hands net_af_packet whole. */
+		w->r.rx_big = rte_pktmbuf_pool_create(name, w->d->opt.mbufs, 256, sizeof(struct dp_wait_info),
+						      9216 + RTE_PKTMBUF_HEADROOM, (int)rte_socket_id());
+	}
+	return w->r.rx_big;
 }
 
 void dp_worker_free(struct dp_worker *w)
@@ -100,7 +111,7 @@ void dp_worker_free(struct dp_worker *w)
 	rte_ring_free(w->r.to_send);
 	if (w->frag)
 		rte_ip_frag_table_destroy(w->frag);
-	rte_mempool_free(w->indirect);
+	rte_mempool_free(w->r.rx_big);
 	rte_mempool_free(w->r.pool);
 	rte_free(w);
 }

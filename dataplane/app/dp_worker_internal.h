@@ -12,7 +12,6 @@ struct dp_worker {
 	unsigned id;
 	const struct dp *d;
 	struct dp_worker_rings r;
-	struct rte_mempool *indirect; /* fragments of what we send point into the original */
 	struct rte_ip_frag_tbl *frag;
 	struct rte_ip_frag_death_row death_row;
 	uint64_t last_rx_tsc;
@@ -22,6 +21,7 @@ struct dp_worker {
 	uint32_t full_bursts;       /* consecutive RX bursts that came back full */
 	double invite_tokens;       /* token bucket of ordinary new INVITEs */
 	uint64_t invite_refill_tsc;
+	struct dp_neigh_cache neigh;    /* next hops' MACs, checked against the shared table */
 	struct rte_mbuf *tx[DP_MAX_PORTS][DP_BURST];
 	uint16_t ntx[DP_MAX_PORTS];
 	struct sip_msg msg;

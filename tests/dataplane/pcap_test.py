@@ -9,8 +9,9 @@ emergency INVITEs (plain, mask, urn:service:sos, fragmented in and out) to
 their trunk with the translated Request-URI and the emergency headers,
 ordinary INVITEs to the default next hop, responses back by their Via, BYE
 by our Route, 483/400 stateless replies, nothing for a malformed ACK or a
-response that is not ours, ARP and ICMP echo answered. Prints one line per
-check and "N passed, N failed"; exits 1 on any failure.
+response that is not ours, ARP and ICMP echo answered; and, in a second run
+with two IPv4 addresses on two subnets, which next hop each message takes.
+Prints one line per check and "N passed, N failed"; exits 1 on any failure.
 """
 import os
 import re
@@ -50,6 +51,12 @@ def frames(src, payload, sport=5060, mtu=1500):
     return [pkt]
 
 
+def udp_checksum_good(ip):
+    copy = ip.copy()
+    del copy[UDP].chksum
+    return IP(bytes(copy))[UDP].chksum == ip[UDP].chksum
+
+
 def sip_file(data_dir, name):
     with open(os.path.join(data_dir, name), "rb") as f:
         return f.read()
@@ -60,8 +67,44 @@ def header(msg, name):
     return m.group(1).decode() if m else None
 
 
+def run(binary, policies, inp, args):
+    """e911-dataplane on net_pcap with inp as its input: (exit status, stdout, frames out)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        in_pcap, out_pcap = os.path.join(tmp, "in.pcap"), os.path.join(tmp, "out.pcap")
+        wrpcap(in_pcap, inp)
+        # (no --in-memory: DPDK 22.11 refuses it with --no-huge)
+        cmd = [binary, "--no-huge", "-m", "1024", "-l", "0-1", "--no-pci", "--no-shconf",
+               "--vdev", f"net_pcap0,rx_pcap={in_pcap},tx_pcap={out_pcap}", "--",
+               "--config", policies, "--stop-after-idle", "1.5"] + args
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        if r.returncode != 0 or os.environ.get("VERBOSE"):
+            print(r.stdout, r.stderr)
+        return r.returncode, r.stdout, rdpcap(out_pcap) if os.path.exists(out_pcap) else []
+
+
+def next_hops(binary, data_dir, policies):
+    """Two IPv4 addresses, each with its own subnet: a trunk gateway inside the second's is
+    reached directly, a caller outside both through the router."""
+    invite = sip_file(data_dir, "emergency-invite.sip")
+    ringing = sip_file(data_dir, "180-ringing.sip").replace(b"198.18.0.10:5060;branch=z9hG4bK-e911p-",
+                                                            b"198.18.0.10:5060;branch=z9hG4bKE9")
+    inp = frames("198.18.10.25", invite) + frames("198.19.0.20", ringing)
+    args = ["--sip-address", f"{PROXY_IP}/24", "--sip-address", "198.19.0.10/24",
+            "--default-hop", "198.19.1.1:5080", "--router", "198.18.0.1",
+            "--neighbour", "198.18.0.1=02:00:00:00:00:01", "--neighbour", "198.19.0.20=02:00:00:00:00:20",
+            "--neighbour", "198.19.0.21=02:00:00:00:00:21"]
+    rc, _, out = run(binary, policies, inp, args)
+    check(rc == 0, f"two subnets: e911-dataplane exits 0 (got {rc})")
+    sent = {(p[IP].dst, p[Ether].dst) for p in out if IP in p}
+    trunk = {mac for dst, mac in sent if dst in ("198.19.0.20", "198.19.0.21")}
+    check(trunk and trunk <= {"02:00:00:00:00:20", "02:00:00:00:00:21"},
+          f"two subnets: the trunk on the second address's subnet is reached directly ({trunk})")
+    check(("198.18.10.25", "02:00:00:00:00:01") in sent, "two subnets: the caller off both subnets via the router")
+
+
 def main():
     binary, data_dir, policies = sys.argv[1:4]
+    next_hops(binary, data_dir, policies)
     invite = sip_file(data_dir, "emergency-invite.sip")          # 911 from 198.18.10.25, Redmond
     mask = sip_file(data_dir, "emergency-invite-9911.sip")        # 9911 from 198.18.10.31
     sos = sip_file(data_dir, "emergency-invite-sos.sip")          # urn:service:sos from London
@@ -96,24 +139,11 @@ def main():
     inp.append(Ether(src=PEER_MAC, dst=PROXY_MAC) / IP(src="198.18.10.25", dst=PROXY_IP) / ICMP(id=7, seq=1) /
                Raw(b"ping"))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        in_pcap, out_pcap = os.path.join(tmp, "in.pcap"), os.path.join(tmp, "out.pcap")
-        wrpcap(in_pcap, inp)
-        cmd = [binary, "--no-huge", "-m", "1024", "-l", "0-1", "--no-pci", "--no-shconf", "--in-memory",
-               "--vdev", f"net_pcap0,rx_pcap={in_pcap},tx_pcap={out_pcap}", "--",
-               "--config", policies, "--sip-address", f"{PROXY_IP}/15", "--default-hop", "198.19.1.1:5080",
-               "--stop-after-idle", "1.5"]
-        cmd = [c for c in cmd if c != "--in-memory"]  # refused with --no-huge by DPDK 22.11
-        for ip, mac in NEIGHBOURS.items():
-            cmd += ["--neighbour", f"{ip}={mac}"]
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-        check(run.returncode == 0, f"e911-dataplane exits 0 (got {run.returncode})")
-        if run.returncode != 0:
-            print(run.stdout, run.stderr)
-        log = run.stdout
-        if os.environ.get("VERBOSE"):
-            print(run.stdout, run.stderr)
-        out = rdpcap(out_pcap) if os.path.exists(out_pcap) else []
+    args = ["--sip-address", f"{PROXY_IP}/15", "--default-hop", "198.19.1.1:5080"]
+    for ip, mac in NEIGHBOURS.items():
+        args += ["--neighbour", f"{ip}={mac}"]
+    rc, log, out = run(binary, policies, inp, args)
+    check(rc == 0, f"e911-dataplane exits 0 (got {rc})")
 
     ips = defragment([p[IP] for p in out if IP in p])
     by_call = {}
@@ -159,7 +189,12 @@ def main():
     if p:
         check(m.startswith(b"INVITE sip:911@"), "reassembled, classified and forwarded")
         check(len(m) > len(big), "rewritten whole")
+        check(udp_checksum_good(p), "fragmented INVITE: UDP checksum of the whole datagram right")
     check(frag_out >= 4, f"large messages leave as IP fragments ({frag_out} fragments)")
+    too_long = [len(f[IP]) for f in out if IP in f and len(f[IP]) > 1500]
+    check(not too_long, f"no IP packet out above the 1500-byte MTU ({too_long})")
+    offsets = sorted(f[IP].frag * 8 for f in out if IP in f and f[IP].flags.MF)
+    check(all(o % 1480 == 0 for o in offsets), f"fragments but the last carry 1480 bytes ({offsets})")
     p, m = one(header(ordinary, "Call-ID"), "ordinary INVITE")
     if p:
         check(p[IP].dst == "198.19.1.1" and p[UDP].dport == 5080, "ordinary INVITE to the default hop")

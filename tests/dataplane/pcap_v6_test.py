@@ -309,6 +309,11 @@ def run_untagged(binary, data_dir, policies):
         check(msg.startswith(f"INVITE sip:911@[{TRUNK6}];user=phone".encode()) and len(msg) > len(m["big6"]),
               "reassembled, classified and forwarded whole")
         check(nfrag >= 3, f"it leaves as IPv6 fragments ({nfrag})")
+        check(udp_checksum_good(ip), "IPv6-fragmented INVITE: UDP checksum of the whole datagram right")
+    frags6 = [f for f in out if IPv6ExtHdrFragment in f]
+    check(all(len(f[IPv6]) <= 1500 for f in frags6) and
+          all(f[IPv6ExtHdrFragment].offset * 8 % 1448 == 0 for f in frags6),
+          "IPv6 fragments fit the 1500-byte MTU, 1448 bytes each but the last")
     check(counter(log, "reassembled") >= 1, "reassembly counted")
     firsts = [f for f in out if IPv6ExtHdrFragment in f and f[IPv6ExtHdrFragment].offset == 0]
     ids = {f[IPv6ExtHdrFragment].id for f in firsts}
