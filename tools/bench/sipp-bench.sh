@@ -17,6 +17,7 @@
 #   -m MAX    highest rate tried (default 40000)    -t SECS   time for one search (default 240)
 #   -n RUNS   searches per proxy, alternating (1)   -k DIR    keep the logs (the failed steps' too)
 #   -a ARGS   more e911-dataplane options (e.g. "--overload-bursts 0")
+#   -p PROXY  measure only e911-dataplane or only Kamailio (no ratio)
 #   --smoke   one short low-rate step each (CI)
 # Needs root (namespaces). Removes what it made, also on failure.
 # sipp itself saturates at about 15,000-17,000 calls/s on a 2-core machine (and the dataplane's
@@ -25,7 +26,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
-step=8 max=40000 start=500 budget=240 runs=1 keep='' dp_args='' smoke=false
+step=8 max=40000 start=500 budget=240 runs=1 keep='' dp_args='' smoke=false proxies='e911-dataplane Kamailio'
 while [ $# -gt 0 ]; do
   case $1 in
     -s) step=$2; shift ;;
@@ -35,8 +36,9 @@ while [ $# -gt 0 ]; do
     -n) runs=$2; shift ;;
     -k) keep=$2; shift ;;
     -a) dp_args=$2; shift ;;
+    -p) case $2 in e911-dataplane|Kamailio) proxies=$2 ;; *) echo "sipp-bench: -p e911-dataplane|Kamailio" >&2; exit 2 ;; esac; shift ;;
     --smoke) smoke=true; step=3 max=20 start=20 runs=1 ;;
-    *) sed -n '2,21p' "$0"; exit 2 ;;
+    *) sed -n '2,22p' "$0"; exit 2 ;;
   esac
   shift
 done
@@ -60,6 +62,35 @@ cpu_ticks() { # user + system ticks of every thread of every process in the prox
   local p
   for p in $(ip netns pids "$(ns proxy)"); do cat /proc/"$p"/task/*/stat 2>/dev/null; done |
     sed 's/^.*) //' | awk '{t += $12 + $13} END {print t + 0}'
+}
+
+gen_ticks() { # the same for the sipp processes (callers, trunk, next hop): the load generator
+  local r p
+  for r in caller trunk hop; do
+    for p in $(ip netns pids "$(ns "$r")"); do cat /proc/"$p"/task/*/stat 2>/dev/null; done
+  done | sed 's/^.*) //' | awk '{t += $12 + $13} END {print t + 0}'
+}
+
+# Where datagrams are lost, per namespace: "ROLE NAME VALUE" for the kernel's UDP drop counters
+# (a socket's receive buffer full: RcvbufErrors; its send buffer: SndbufErrors), IP reassembly
+# failures, and (host-wide) the per-CPU input backlog's drops (/proc/net/softnet_stat, column 2).
+net_counters() {
+  local r
+  for r in proxy caller trunk hop; do
+    nsx "$r" cat /proc/net/snmp | awk -v r="$r" '
+      $1 == "Ip:" && !ih {for (i = 2; i <= NF; i++) ip[i] = $i; ih = 1; next}
+      $1 == "Ip:" {for (i = 2; i <= NF; i++) if (ip[i] ~ /^(ReasmFails|InDiscards|OutDiscards)$/) print r, ip[i], $i}
+      $1 == "Udp:" && !uh {for (i = 2; i <= NF; i++) u[i] = $i; uh = 1; next}
+      $1 == "Udp:" {for (i = 2; i <= NF; i++) if (u[i] ~ /^(InDatagrams|InErrors|RcvbufErrors|SndbufErrors|MemErrors|NoPorts)$/) print r, u[i], $i}'
+  done
+  local d=0 _ x
+  while read -r _ x _; do d=$((d + 16#$x)); done </proc/net/softnet_stat
+  echo "host BacklogDrops $d"
+}
+# The difference of two net_counters outputs, the drop counters that moved: "ROLE NAME +N ..."
+net_drops() { # BEFORE AFTER
+  awk 'NR == FNR {b[$1 " " $2] = $3; next}
+       $2 != "InDatagrams" && $3 - b[$1 " " $2] > 0 {printf "%s%s %s +%d", sep, $1, $2, $3 - b[$1 " " $2]; sep = ", "}' "$1" "$2"
 }
 
 # The proxies take turns on the proxy host's eth0: the dataplane owns it through net_af_packet
@@ -116,8 +147,9 @@ run_step() { # RATE
      -m "$calls" >"$work/hop.out" 2>&1) &
   local h=$!
   sleep 0.5
-  local t0 t1
-  t0=$(cpu_ticks)
+  local t0 t1 g0 g1
+  net_counters >"$work/net.before"
+  t0=$(cpu_ticks) g0=$(gen_ticks)
   (cd "$work" && nsx caller sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s 911 -i 198.18.10.25 -p 5061 \
      -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/e.out" 2>&1) &
   local e=$!
@@ -126,10 +158,12 @@ run_step() { # RATE
   local c=$! failed=()
   wait "$e" || failed+=("emergency callers")
   wait "$c" || failed+=("ordinary callers")
-  t1=$(cpu_ticks)
+  t1=$(cpu_ticks) g1=$(gen_ticks)
   wait "$t" || failed+=(trunk)
   wait "$h" || failed+=("next hop")
-  step_ticks=$((t1 - t0))
+  net_counters >"$work/net.after"
+  step_ticks=$((t1 - t0)) step_gen=$((g1 - g0))
+  step_drops=$(net_drops "$work/net.before" "$work/net.after")
   if [ ${#failed[@]} -gt 0 ]; then
     local f err
     f=$(for x in e o trunk hop; do
@@ -138,7 +172,7 @@ run_step() { # RATE
     # the first reason sipp gave (its errors log runs entries together; late ACKs are no reason)
     err=$(cat "$work"/*_errors.log 2>/dev/null | grep -ohE "(Aborting call[^']*'[^']{0,40}|Failed regexp match|[a-z-]+ timed out after '[0-9.]+' seconds)" |
           head -1 | tr -d '\r\n')
-    step_why="not every call completed (${failed[*]}; $f failed calls${err:+; first: $err})"
+    step_why="not every call completed (${failed[*]}; $f failed calls${err:+; first: $err}; sipp CPU $(cores "$step_gen") cores${step_drops:+; kernel drops: $step_drops})"
     if [ -n "$keep" ]; then
       mkdir -p "$work/failed-$proxy-$1" && cp "$work"/*.out "$work"/*_errors.log "$work/failed-$proxy-$1/" 2>/dev/null
     fi
@@ -168,7 +202,7 @@ search() {
     [ $((SECONDS + step + 6)) -le "$t_end" ] || { echo "   $proxy: out of time (${budget}s)" >&2; break; }
     if run_step "$rate"; then
       good=$rate good_ticks=$step_ticks
-      say "$rate" "good (proxy CPU $(cores "$step_ticks") cores, $step_retrans retransmissions)"
+      say "$rate" "good (proxy CPU $(cores "$step_ticks") cores, sipp $(cores "$step_gen"), $step_retrans retransmissions${step_drops:+; kernel drops: $step_drops})"
     else
       bad=$rate
       say "$rate" "$step_why"
@@ -196,7 +230,7 @@ per_msg() { # RATE TICKS: us of CPU per relayed message (5.5 a call: an ordinary
 declare -A rates cpus cpm
 ka_version=$(kamailio -v 2>/dev/null | sed -n 's/^version: kamailio \([^ ]*\).*/\1/p')
 for run in $(seq "$runs"); do
-  for p in e911-dataplane Kamailio; do
+  for p in $proxies; do
     case $p in
       e911-dataplane) echo "== run $run: e911-dataplane (net_af_packet, 1 worker, polling: its CPU is a whole core by design)" ;;
       Kamailio) echo "== run $run: Kamailio $ka_version (stateless, 2 workers, kernel UDP)" ;;
@@ -216,20 +250,20 @@ else
   echo "== results (from $start calls/s doubled then bisected to 5%, ${step}s a step, median of $runs run(s) per proxy)"
 fi
 declare -A med
-for p in e911-dataplane Kamailio; do
+for p in $proxies; do
   # shellcheck disable=SC2086 # the lists are words
   med[$p]=$(median ${rates[$p]})
   # shellcheck disable=SC2086
   echo "$p: ${med[$p]} calls/s with every call completed (runs:${rates[$p]}); CPU at that rate $(median ${cpus[$p]}) cores, $(median ${cpm[$p]}) us per relayed message"
 done
-busy=$(sed -nE 's/.*worker 0: ([0-9]+) packets .* ([0-9]+) ns\/packet busy.*/\2/p' "$work/dp.log" | tr '\n' ' ')
+busy=$(sed -nE 's/.*worker 0: ([0-9]+) packets .* ([0-9]+) ns\/packet busy.*/\2/p' "$work/dp.log" 2>/dev/null | tr '\n' ' ')
 [ -n "$busy" ] && echo "   (e911-dataplane polls: its CPU is a core whatever the load; its worker's busy time per packet, each run: ${busy% } ns)"
-if [ "${med[Kamailio]}" -gt 0 ]; then
+if [ "${med[Kamailio]:-0}" -gt 0 ] && [ -n "${med[e911-dataplane]:-}" ]; then
   echo "ratio (calls/s, e911-dataplane / Kamailio): $(awk -v a="${med[e911-dataplane]}" -v b="${med[Kamailio]}" 'BEGIN{printf "%.2f", a / b}')"
 fi
 if $smoke; then
-  if [ "${med[e911-dataplane]}" -eq 0 ] || [ "${med[Kamailio]}" -eq 0 ]; then
-    echo "sipp-bench --smoke: a proxy failed its calls" >&2; exit 1
-  fi
+  for p in $proxies; do
+    [ "${med[$p]}" -gt 0 ] || { echo "sipp-bench --smoke: $p failed its calls" >&2; exit 1; }
+  done
 fi
 exit 0
