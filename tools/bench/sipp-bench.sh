@@ -71,6 +71,12 @@ gen_ticks() { # the same for the sipp processes (callers, trunk, next hop): the 
   done | sed 's/^.*) //' | awk '{t += $12 + $13} END {print t + 0}'
 }
 
+host_ticks() { # "TASKS IRQ STEAL": all CPUs' ticks in processes (user, nice, system), in interrupts
+  # and softirqs (where the kernel accounts them apart: much of the veths' and the bridge's work),
+  # and the hypervisor's steal
+  awk '$1 == "cpu" {print $2 + $3 + $4, $7 + $8, $9; exit}' /proc/stat
+}
+
 # Where datagrams are lost, per namespace: "ROLE NAME VALUE" for the kernel's UDP drop counters
 # (a socket's receive buffer full: RcvbufErrors; its send buffer: SndbufErrors), IP reassembly
 # failures, and (host-wide) the per-CPU input backlog's drops (/proc/net/softnet_stat, column 2).
@@ -156,22 +162,29 @@ run_step() { # RATE
      -m "$calls" >"$work/hop.out" 2>&1) &
   local h=$!
   sleep 0.5
-  local t0 t1 g0 g1
+  local t0 t1 g0 g1 b0 b1 i0 i1 s0 s1
   net_counters >"$work/net.before"
-  t0=$(cpu_ticks) g0=$(gen_ticks)
+  t0=$(cpu_ticks) g0=$(gen_ticks); read -r b0 i0 s0 < <(host_ticks)
   (cd "$work" && nsx caller sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s 911 -i 198.18.10.25 -p 5061 \
      -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/e.out" 2>&1) &
   local e=$!
   (cd "$work" && nsx caller sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s +14255550199 \
      -i 198.18.10.25 -p 5062 -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/o.out" 2>&1) &
   local c=$! failed=()
+  # CPU over the step's STEP seconds while the callers place calls (read before any sipp exits:
+  # the ticks of a process that has gone are gone with it)
+  sleep "$step"
+  t1=$(cpu_ticks) g1=$(gen_ticks); read -r b1 i1 s1 < <(host_ticks)
   wait "$e" || failed+=("emergency callers")
   wait "$c" || failed+=("ordinary callers")
-  t1=$(cpu_ticks) g1=$(gen_ticks)
   wait "$t" || failed+=(trunk)
   wait "$h" || failed+=("next hop")
   net_counters >"$work/net.after"
   step_ticks=$((t1 - t0)) step_gen=$((g1 - g0))
+  # what else ran meanwhile: the processes' CPU less the proxy's and sipp's (the other engineers'
+  # builds and tests on this shared host), interrupts, and the hypervisor's steal
+  step_others=$((b1 - b0 - step_ticks - step_gen)) step_irq=$((i1 - i0)) step_steal=$((s1 - s0))
+  [ "$step_others" -ge 0 ] || step_others=0
   step_drops=$(net_drops "$work/net.before" "$work/net.after")
   if [ ${#failed[@]} -gt 0 ]; then
     local f err
@@ -181,7 +194,7 @@ run_step() { # RATE
     # the first reason sipp gave (its errors log runs entries together; late ACKs are no reason)
     err=$(cat "$work"/*_errors.log 2>/dev/null | grep -ohE "(Aborting call[^']*'[^']{0,40}|Failed regexp match|[a-z-]+ timed out after '[0-9.]+' seconds)" |
           head -1 | tr -d '\r\n')
-    step_why="not every call completed (${failed[*]}; $f failed calls${err:+; first: $err}; sipp CPU $(cores "$step_gen") cores${step_drops:+; kernel drops: $step_drops})"
+    step_why="not every call completed (${failed[*]}; $f failed calls${err:+; first: $err}; proxy CPU $(cores "$step_ticks") cores, sipp $(cores "$step_gen"), others $(cores "$step_others"), irq $(cores "$step_irq"), steal $(cores "$step_steal")${step_drops:+; kernel drops: $step_drops})"
     if [ -n "$keep" ]; then
       mkdir -p "$work/failed-$proxy-$1" && cp "$work"/*.out "$work"/*_errors.log "$work/failed-$proxy-$1/" 2>/dev/null
     fi
@@ -211,7 +224,7 @@ search() {
     [ $((SECONDS + step + 6)) -le "$t_end" ] || { echo "   $proxy: out of time (${budget}s)" >&2; break; }
     if run_step "$rate"; then
       good=$rate good_ticks=$step_ticks
-      say "$rate" "good (proxy CPU $(cores "$step_ticks") cores, sipp $(cores "$step_gen"), $step_retrans retransmissions${step_drops:+; kernel drops: $step_drops})"
+      say "$rate" "good (proxy CPU $(cores "$step_ticks") cores, sipp $(cores "$step_gen"), others $(cores "$step_others"), irq $(cores "$step_irq"), steal $(cores "$step_steal"); $step_retrans retransmissions${step_drops:+; kernel drops: $step_drops})"
     else
       bad=$rate
       say "$rate" "$step_why"
