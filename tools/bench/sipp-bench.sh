@@ -18,6 +18,7 @@
 #   -n RUNS   searches per proxy, alternating (1)   -k DIR    keep the logs (the failed steps' too)
 #   -a ARGS   more e911-dataplane options (e.g. "--overload-bursts 0")
 #   -p PROXY  measure only e911-dataplane or only Kamailio (no ratio)
+#   -c free   no CPU placement (default: each proxy on CPU 1, every sipp on CPU 0)
 #   --smoke   one short low-rate step each (CI)
 # Needs root (namespaces). Removes what it made, also on failure.
 # sipp itself saturates at about 15,000-17,000 calls/s on a 2-core machine (and the dataplane's
@@ -26,7 +27,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 root=$PWD
-step=8 max=40000 start=500 budget=240 runs=1 keep='' dp_args='' smoke=false proxies='e911-dataplane Kamailio'
+step=8 max=40000 start=500 budget=240 runs=1 keep='' dp_args='' smoke=false proxies='e911-dataplane Kamailio' placement=split
 while [ $# -gt 0 ]; do
   case $1 in
     -s) step=$2; shift ;;
@@ -36,9 +37,10 @@ while [ $# -gt 0 ]; do
     -n) runs=$2; shift ;;
     -k) keep=$2; shift ;;
     -a) dp_args=$2; shift ;;
+    -c) placement=$2; shift ;;
     -p) case $2 in e911-dataplane|Kamailio) proxies=$2 ;; *) echo "sipp-bench: -p e911-dataplane|Kamailio" >&2; exit 2 ;; esac; shift ;;
     --smoke) smoke=true; step=3 max=20 start=20 runs=1 ;;
-    *) sed -n '2,22p' "$0"; exit 2 ;;
+    *) sed -n '2,23p' "$0"; exit 2 ;;
   esac
   shift
 done
@@ -57,6 +59,11 @@ trap cleanup EXIT
 ns() { "$lab" ns "$id" "$1"; }
 nsx() { ip netns exec "$(ns "$1")" "${@:2}"; }
 hz=$(getconf CLK_TCK)
+# CPU placement: both proxies get the same CPU, 1 (e911-dataplane's worker lcore; Kamailio's
+# processes), and sipp, the load generator, gets CPU 0 in both runs, so that neither proxy takes
+# the load generator's CPU nor the load generator the proxy's.
+pin_proxy=() pin_gen=()
+if [ "$placement" = split ] && [ "$(nproc)" -ge 2 ]; then pin_proxy=(taskset -c 1) pin_gen=(taskset -c 0); fi
 
 cpu_ticks() { # user + system ticks of every thread of every process in the proxy's namespace
   local p
@@ -127,7 +134,7 @@ start_proxy() { # e911-dataplane | Kamailio
       # (-buff_size), where Kamailio's own probe stops at 256 KB: a worker that the shared CPUs
       # keep off for a few ms then loses a burst (RcvbufErrors), and the retransmissions that
       # follow take the rest down. (e911-dataplane's net_af_packet ring holds 1,024 frames.)
-      ip netns exec "$(ns proxy)" kamailio -f "$root/tools/bench/kamailio/kamailio.cfg" -DD -E -n 2 -x tlsf -b 1048576 \
+      ip netns exec "$(ns proxy)" "${pin_proxy[@]}" kamailio -f "$root/tools/bench/kamailio/kamailio.cfg" -DD -E -n 2 -x tlsf -b 1048576 \
         -l udp:198.18.0.10:5060 -Y "$work" >>"$work/kamailio.log" 2>&1 </dev/null &
       proxy_pid=$!
       sleep 1
@@ -155,20 +162,20 @@ run_step() { # RATE
   calls=$((half * step))
   rm -f "$work"/*_errors.log "$work"/*.out
   read -ra o <<<"$(sipp_opts "$step")"
-  (cd "$work" && nsx trunk sipp "${o[@]}" -sf "$root/tools/sipp/trunk-bench.xml" -i 198.19.0.20 -p 5060 \
+  (cd "$work" && nsx trunk "${pin_gen[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/trunk-bench.xml" -i 198.19.0.20 -p 5060 \
      -m "$calls" >"$work/trunk.out" 2>&1) &
   local t=$!
-  (cd "$work" && nsx hop sipp "${o[@]}" -sf "$root/tools/sipp/next-hop-bench.xml" -i 198.19.1.1 -p 5080 \
+  (cd "$work" && nsx hop "${pin_gen[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/next-hop-bench.xml" -i 198.19.1.1 -p 5080 \
      -m "$calls" >"$work/hop.out" 2>&1) &
   local h=$!
   sleep 0.5
   local t0 t1 g0 g1 b0 b1 i0 i1 s0 s1
   net_counters >"$work/net.before"
   t0=$(cpu_ticks) g0=$(gen_ticks); read -r b0 i0 s0 < <(host_ticks)
-  (cd "$work" && nsx caller sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s 911 -i 198.18.10.25 -p 5061 \
+  (cd "$work" && nsx caller "${pin_gen[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s 911 -i 198.18.10.25 -p 5061 \
      -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/e.out" 2>&1) &
   local e=$!
-  (cd "$work" && nsx caller sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s +14255550199 \
+  (cd "$work" && nsx caller "${pin_gen[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s +14255550199 \
      -i 198.18.10.25 -p 5062 -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/o.out" 2>&1) &
   local c=$! failed=()
   # CPU over the step's STEP seconds while the callers place calls (read before any sipp exits:
