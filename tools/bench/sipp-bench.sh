@@ -115,13 +115,14 @@ start_proxy() { # e911-dataplane | Kamailio
       local dpa
       read -ra dpa <<<"$dp_args"
       # Not through nsx: $! must be the dataplane itself (ip netns exec execs it).
+      : >>"$work/dp.log" # there before the first look for "running:"
       ip netns exec "$(ns proxy)" build/dataplane/app/e911-dataplane --no-huge -m 1024 -l 0-1 --no-pci \
         --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0,blocksz=8192,framesz=8192,framecnt=1024 -- \
         --config examples/lab.xml --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 "${dpa[@]}" \
         >>"$work/dp.log" 2>&1 </dev/null &
       proxy_pid=$!
       local _
-      for _ in $(seq 50); do [ "$(grep -cs "running:" "$work/dp.log")" -ge "$2" ] && return 0; sleep 0.2; done
+      for _ in $(seq 50); do [ "$(grep -c "running:" "$work/dp.log")" -ge "$2" ] && return 0; sleep 0.2; done
       echo "sipp-bench: e911-dataplane did not start" >&2; tail -5 "$work/dp.log" >&2; return 1 ;;
     Kamailio)
       nsx proxy ip addr add 198.18.0.10/15 dev eth0
@@ -162,30 +163,37 @@ run_step() { # RATE
   calls=$((half * step))
   rm -f "$work"/*_errors.log "$work"/*.out
   read -ra o <<<"$(sipp_opts "$step")"
-  (cd "$work" && nsx trunk "${pin_gen[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/trunk-bench.xml" -i 198.19.0.20 -p 5060 \
+  # sipp 3.6's -timeout can hang it for good: its SIGALRM handler logs the error with localtime(),
+  # and when the alarm lands while sipp itself is in localtime() (it stamps every error it
+  # traces) the handler waits on glibc's tzset lock forever (seen: a next hop asleep in
+  # futex_wait 19 minutes into a 26 s step). So each sipp is also killed 20 s after its timeout.
+  local guard=(timeout -s KILL $((step * 2 + 30)))
+  (cd "$work" && nsx trunk "${pin_gen[@]}" "${guard[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/trunk-bench.xml" -i 198.19.0.20 -p 5060 \
      -m "$calls" >"$work/trunk.out" 2>&1) &
   local t=$!
-  (cd "$work" && nsx hop "${pin_gen[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/next-hop-bench.xml" -i 198.19.1.1 -p 5080 \
+  (cd "$work" && nsx hop "${pin_gen[@]}" "${guard[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/next-hop-bench.xml" -i 198.19.1.1 -p 5080 \
      -m "$calls" >"$work/hop.out" 2>&1) &
   local h=$!
   sleep 0.5
   local t0 t1 g0 g1 b0 b1 i0 i1 s0 s1
   net_counters >"$work/net.before"
   t0=$(cpu_ticks) g0=$(gen_ticks); read -r b0 i0 s0 < <(host_ticks)
-  (cd "$work" && nsx caller "${pin_gen[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s 911 -i 198.18.10.25 -p 5061 \
+  (cd "$work" && nsx caller "${pin_gen[@]}" "${guard[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s 911 -i 198.18.10.25 -p 5061 \
      -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/e.out" 2>&1) &
   local e=$!
-  (cd "$work" && nsx caller "${pin_gen[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s +14255550199 \
+  (cd "$work" && nsx caller "${pin_gen[@]}" "${guard[@]}" sipp "${o[@]}" -sf "$root/tools/sipp/caller.xml" -s +14255550199 \
      -i 198.18.10.25 -p 5062 -r "$half" -m "$calls" 198.18.0.10:5060 >"$work/o.out" 2>&1) &
   local c=$! failed=()
   # CPU over the step's STEP seconds while the callers place calls (read before any sipp exits:
   # the ticks of a process that has gone are gone with it)
   sleep "$step"
   t1=$(cpu_ticks) g1=$(gen_ticks); read -r b1 i1 s1 < <(host_ticks)
-  wait "$e" || failed+=("emergency callers")
-  wait "$c" || failed+=("ordinary callers")
-  wait "$t" || failed+=(trunk)
-  wait "$h" || failed+=("next hop")
+  reap() { # PID NAME: NAME joins the failed when its sipp failed (137: it hung and was killed)
+    local rc=0
+    wait "$1" || rc=$?
+    [ "$rc" -eq 0 ] || failed+=("$2$([ "$rc" -eq 137 ] && echo ' (hung: killed)')")
+  }
+  reap "$e" "emergency callers"; reap "$c" "ordinary callers"; reap "$t" trunk; reap "$h" "next hop"
   net_counters >"$work/net.after"
   step_ticks=$((t1 - t0)) step_gen=$((g1 - g0))
   # what else ran meanwhile: the processes' CPU less the proxy's and sipp's (the other engineers'
