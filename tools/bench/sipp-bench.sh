@@ -78,10 +78,11 @@ gen_ticks() { # the same for the sipp processes (callers, trunk, next hop): the 
   done | sed 's/^.*) //' | awk '{t += $12 + $13} END {print t + 0}'
 }
 
-host_ticks() { # "TASKS IRQ STEAL": all CPUs' ticks in processes (user, nice, system), in interrupts
-  # and softirqs (where the kernel accounts them apart: much of the veths' and the bridge's work),
-  # and the hypervisor's steal
-  awk '$1 == "cpu" {print $2 + $3 + $4, $7 + $8, $9; exit}' /proc/stat
+host_ticks() { # "TASKS IRQ STEAL": all CPUs' ticks in processes (user and system; not nice, the user
+  # time of processes that lowered their priority: long fuzzing runs here take what is idle at
+  # nice 19), in interrupts and softirqs (where the kernel accounts them apart: much of the veths'
+  # and the bridge's work), and the hypervisor's steal
+  awk '$1 == "cpu" {print $2 + $4, $7 + $8, $9; exit}' /proc/stat
 }
 
 # Where datagrams are lost, per namespace: "ROLE NAME VALUE" for the kernel's UDP drop counters
@@ -219,7 +220,9 @@ run_step() { # RATE
   got=$(for x in e o; do
           sed -n 's/^ *Call Rate *|.*| *\([0-9.]*\) cps.*/\1/p' "$work/$x.out" | tail -1
         done | awk '{s += $1} END {printf "%.0f", s}')
-  if [ "$got" -lt $(( $1 * 9 / 10 )) ]; then
+  # (not in a smoke run: 30 calls a caller, one of them 500 ms late on a busy host, and sipp's
+  # average falls under 90%; what CI checks is that every call completed)
+  if ! $smoke && [ "$got" -lt $(( $1 * 9 / 10 )) ]; then
     step_why="sipp reached only $got calls/s"
     return 1
   fi
@@ -233,17 +236,25 @@ run_step() { # RATE
 # One search: double from START until a step is not good, then bisect. Prints
 # "BEST TICKS" (BEST 0: no good step; TICKS: the proxy's CPU in the best step).
 search() {
-  local t_end=$((SECONDS + budget)) good=0 good_ticks=0 bad=0 rate=$start
+  local t_end=$((SECONDS + budget)) good=0 good_ticks=0 bad=0 rate=$start again=0 disturbed=0 others=()
   say() { echo "   $proxy: $1 calls/s for ${step}s: $2" >&2; }
   while :; do
     [ $((SECONDS + step + 6)) -le "$t_end" ] || { echo "   $proxy: out of time (${budget}s)" >&2; break; }
     if run_step "$rate"; then
-      good=$rate good_ticks=$step_ticks
+      good=$rate good_ticks=$step_ticks again=0
       say "$rate" "good (proxy CPU $(cores "$step_ticks") cores, sipp $(cores "$step_gen"), others $(cores "$step_others"), irq $(cores "$step_irq"), steal $(cores "$step_steal"); $step_retrans retransmissions${step_drops:+; kernel drops: $step_drops})"
+    elif [ $(( (step_others + step_steal) * 4 )) -gt $((hz * step)) ] && [ "$again" -lt 1 ]; then
+      # the host's other work (other engineers' builds and tests) or the hypervisor took more than
+      # a quarter of a CPU: the step measured them as much as the proxy. Run it once more.
+      again=$((again + 1)) disturbed=$((disturbed + 1))
+      say "$rate" "$step_why; disturbed, again"
+      others+=("$(cores $((step_others + step_steal)))")
+      continue
     else
-      bad=$rate
+      bad=$rate again=0
       say "$rate" "$step_why"
     fi
+    others+=("$(cores $((step_others + step_steal)))")
     $smoke && break
     if [ "$bad" -eq 0 ]; then
       [ "$rate" -ge "$max" ] && { echo "   $proxy: the ceiling ($max calls/s) reached" >&2; break; }
@@ -255,6 +266,9 @@ search() {
       [ "$rate" -le "$good" ] && break
     fi
   done
+  [ ${#others[@]} -eq 0 ] ||
+    echo "   $proxy: the rest of the host took $(median "${others[@]}") cores meanwhile (median of ${#others[@]} steps; at most $(printf '%s\n' "${others[@]}" | sort -g | tail -1))" >&2
+  [ "$disturbed" -eq 0 ] || echo "   $proxy: $disturbed failed step(s) run again: the rest of the host took more than 0.25 CPU" >&2
   echo "$good $good_ticks"
 }
 
