@@ -62,8 +62,12 @@ hz=$(getconf CLK_TCK)
 # CPU placement: both proxies get the same CPU, 1 (e911-dataplane's worker lcore; Kamailio's
 # processes), and sipp, the load generator, gets CPU 0 in both runs, so that neither proxy takes
 # the load generator's CPU nor the load generator the proxy's.
-pin_proxy=() pin_gen=()
-if [ "$placement" = split ] && [ "$(nproc)" -ge 2 ]; then pin_proxy=(taskset -c 1) pin_gen=(taskset -c 0); fi
+# The dataplane's main lcore (0.06 cores: housekeeping) and its control threads go to CPU 1 with
+# its worker, as Kamailio's main, timer and other processes do.
+pin_proxy=() pin_gen=() dp_lcores=(-l 0-1)
+if [ "$placement" = split ] && [ "$(nproc)" -ge 2 ]; then
+  pin_proxy=(taskset -c 1) pin_gen=(taskset -c 0) dp_lcores=(--lcores '0@1,1@1')
+fi
 
 cpu_ticks() { # user + system ticks of every thread of every process in the proxy's namespace
   local p
@@ -117,7 +121,7 @@ start_proxy() { # e911-dataplane | Kamailio
       read -ra dpa <<<"$dp_args"
       # Not through nsx: $! must be the dataplane itself (ip netns exec execs it).
       : >>"$work/dp.log" # there before the first look for "running:"
-      ip netns exec "$(ns proxy)" build/dataplane/app/e911-dataplane --no-huge -m 1024 -l 0-1 --no-pci \
+      ip netns exec "$(ns proxy)" build/dataplane/app/e911-dataplane --no-huge -m 1024 "${dp_lcores[@]}" --no-pci \
         --file-prefix "e911$id" --vdev net_af_packet0,iface=eth0,blocksz=8192,framesz=8192,framecnt=1024 -- \
         --config examples/lab.xml --sip-address 198.18.0.10/15 --default-hop 198.19.1.1:5080 "${dpa[@]}" \
         >>"$work/dp.log" 2>&1 </dev/null &
@@ -210,7 +214,11 @@ run_step() { # RATE
     # the first reason sipp gave (its errors log runs entries together; late ACKs are no reason)
     err=$(cat "$work"/*_errors.log 2>/dev/null | grep -ohE "(Aborting call[^']*'[^']{0,40}|Failed regexp match|[a-z-]+ timed out after '[0-9.]+' seconds)" |
           head -1 | tr -d '\r\n')
-    step_why="not every call completed (${failed[*]}; $f failed calls${err:+; first: $err}; proxy CPU $(cores "$step_ticks") cores, sipp $(cores "$step_gen"), others $(cores "$step_others"), irq $(cores "$step_irq"), steal $(cores "$step_steal")${step_drops:+; kernel drops: $step_drops})"
+    # 503s: the proxy shed ordinary INVITEs (e911-dataplane under overload; Kamailio never does)
+    local shed
+    shed=$(cat "$work"/caller_*_errors.log 2>/dev/null | grep -c "received 'SIP/2.0 503")
+    if [ "$shed" -gt 0 ]; then shed="; $shed INVITEs answered 503 (shed)"; else shed=; fi
+    step_why="not every call completed (${failed[*]}; $f failed calls${err:+; first: $err}$shed; proxy CPU $(cores "$step_ticks") cores, sipp $(cores "$step_gen"), others $(cores "$step_others"), irq $(cores "$step_irq"), steal $(cores "$step_steal")${step_drops:+; kernel drops: $step_drops})"
     if [ -n "$keep" ]; then
       mkdir -p "$work/failed-$proxy-$1" && cp "$work"/*.out "$work"/*_errors.log "$work/failed-$proxy-$1/" 2>/dev/null
     fi
