@@ -1,9 +1,8 @@
 /*
  * sip_scan.h - the two scans that touch every byte of the header section:
- * where the line feeds are, and where a header name stops.
- *
- * (And one small shape test of the Via's sent-by host: is it an IPv4
- * address.)
+ * where the line feeds are, and where a header name stops; and two small
+ * vector steps of the grammar functions: the search for one byte in a short
+ * span (a URI's '@', a Request-URI's SP) and the IPv4 shape of a host.
  *
  * Line feeds are found 64 bytes at a time as a bit mask (bit i set when byte
  * i is LF), the way simdjson finds its structural characters: the header loop
@@ -15,8 +14,9 @@
  * differential fuzzer fuzz_sip_scan compares the two).
  *
  * No load leaves [lo, end): where fewer than 16 bytes remain before `end`,
- * the vector code loads the 16 bytes that end at `end` (overlapping what it
- * has seen, never past the buffer) and shifts the mask into place.
+ * the LF mask loads the 16 bytes that end at `end` (overlapping what it has
+ * seen, never past the buffer) and shifts the mask into place; the other
+ * helpers finish such tails byte by byte.
  */
 #ifndef E911_SIP_SCAN_H
 #define E911_SIP_SCAN_H
