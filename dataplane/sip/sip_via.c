@@ -9,34 +9,62 @@
 #include "sip_lex.h"
 #include "sip_via.h"
 
+/*
+ * The first len (<= 8) bytes of a parameter name as one little-endian word,
+ * case-folded (the OR-0x20 fold of sip_token_is). Reads the 8 bytes at
+ * name, or, near the end of the value, the 8 that end at `end` (never
+ * before `lo`); names that fit neither are read a byte at a time.
+ */
+static inline uint64_t name_word(const char *name, uint32_t len, const char *lo, const char *end)
+{
+	uint64_t w = 0;
+	if (end - name >= 8) {
+		memcpy(&w, name, 8);
+	} else if (end - lo >= 8) {
+		memcpy(&w, end - 8, 8);
+		w >>= 8 * (8 - (end - name));
+	} else {
+		for (uint32_t i = 0; i < len; i++)
+			w |= (uint64_t)(unsigned char)name[i] << (8 * i);
+	}
+	return (w | 0x2020202020202020ull) & (~0ull >> (64 - 8 * len));
+}
+
+/* A lower-case literal of up to 8 bytes as the word name_word() makes. */
+#define NAME_WORD(lit)                                                                             \
+	((uint64_t)(sizeof(lit) > 1 ? (lit)[0] : 0) | (uint64_t)(sizeof(lit) > 2 ? (lit)[1] : 0) << 8 | \
+	 (uint64_t)(sizeof(lit) > 3 ? (lit)[2] : 0) << 16 |                                          \
+	 (uint64_t)(sizeof(lit) > 4 ? (lit)[3] : 0) << 24 |                                          \
+	 (uint64_t)(sizeof(lit) > 5 ? (lit)[4] : 0) << 32 |                                          \
+	 (uint64_t)(sizeof(lit) > 6 ? (lit)[5] : 0) << 40 |                                          \
+	 (uint64_t)(sizeof(lit) > 7 ? (lit)[6] : 0) << 48 |                                          \
+	 (uint64_t)(sizeof(lit) > 8 ? (lit)[7] : 0) << 56)
+
+/* The parameters the proxy reads, by name (any case): one word compare each. */
+static inline void via_param_set(struct sip_via *v, const char *name, uint32_t len, struct e911_slice value,
+				 const char *lo, const char *end)
+{
+	if (len - 3 > 5) /* only names of 3 to 8 bytes matter here */
+		return;
+	uint64_t w = name_word(name, len, lo, end);
+	if (len == 6 && w == NAME_WORD("branch")) {
+		v->branch = value;
+	} else if (len == 5 && w == NAME_WORD("rport")) {
+		v->rport = value;
+		v->has_rport = 1;
+	} else if (len == 8 && w == NAME_WORD("received")) {
+		v->received = value;
+	} else if (len == 5 && w == NAME_WORD("maddr")) {
+		v->maddr = value;
+	} else if (len == 3 && w == NAME_WORD("ttl")) {
+		v->ttl = value;
+	}
+}
+
+/* via_param_set() as the general reading's sip_parse_params() callback. */
 static void via_param_seen(void *ctx, struct e911_slice name, struct e911_slice value)
 {
-	struct sip_via *v = ctx;
-
-	switch (name.len) {
-	case 6:
-		if (SIP_TOKEN_IS(name, "branch"))
-			v->branch = value;
-		break;
-	case 8:
-		if (SIP_TOKEN_IS(name, "received"))
-			v->received = value;
-		break;
-	case 5:
-		if (SIP_TOKEN_IS(name, "rport")) {
-			v->rport = value;
-			v->has_rport = 1;
-		} else if (SIP_TOKEN_IS(name, "maddr")) {
-			v->maddr = value;
-		}
-		break;
-	case 3:
-		if (SIP_TOKEN_IS(name, "ttl"))
-			v->ttl = value;
-		break;
-	default:
-		break;
-	}
+	via_param_set(ctx, name.p, name.len, value, name.p, slice_end(name));
 }
 
 /* token LWS* "/" LWS*: one step of sent-protocol. */
@@ -119,58 +147,6 @@ const char *sip_via_entry_general(const char *p, const char *end, struct sip_via
 	v->params = slice_make(params, sip_rtrim_lws(params, q));
 	v->value = slice_make(start, sip_rtrim_lws(start, q));
 	return q;
-}
-
-/*
- * The first len (<= 8) bytes of a parameter name as one little-endian word,
- * case-folded (the OR-0x20 fold of sip_token_is). Reads the 8 bytes at
- * name, or, near the end of the value, the 8 that end at `end` (never
- * before `lo`); names that fit neither are read a byte at a time.
- */
-static inline uint64_t name_word(const char *name, uint32_t len, const char *lo, const char *end)
-{
-	uint64_t w = 0;
-	if (end - name >= 8) {
-		memcpy(&w, name, 8);
-	} else if (end - lo >= 8) {
-		memcpy(&w, end - 8, 8);
-		w >>= 8 * (8 - (end - name));
-	} else {
-		for (uint32_t i = 0; i < len; i++)
-			w |= (uint64_t)(unsigned char)name[i] << (8 * i);
-	}
-	return (w | 0x2020202020202020ull) & (~0ull >> (64 - 8 * len));
-}
-
-/* A lower-case literal of up to 8 bytes as the word name_word() makes. */
-#define NAME_WORD(lit)                                                                             \
-	((uint64_t)(sizeof(lit) > 1 ? (lit)[0] : 0) | (uint64_t)(sizeof(lit) > 2 ? (lit)[1] : 0) << 8 | \
-	 (uint64_t)(sizeof(lit) > 3 ? (lit)[2] : 0) << 16 |                                          \
-	 (uint64_t)(sizeof(lit) > 4 ? (lit)[3] : 0) << 24 |                                          \
-	 (uint64_t)(sizeof(lit) > 5 ? (lit)[4] : 0) << 32 |                                          \
-	 (uint64_t)(sizeof(lit) > 6 ? (lit)[5] : 0) << 40 |                                          \
-	 (uint64_t)(sizeof(lit) > 7 ? (lit)[6] : 0) << 48 |                                          \
-	 (uint64_t)(sizeof(lit) > 8 ? (lit)[7] : 0) << 56)
-
-/* The parameters the proxy reads, by name (any case): one word compare each. */
-static inline void via_param_set(struct sip_via *v, const char *name, uint32_t len, struct e911_slice value,
-				 const char *lo, const char *end)
-{
-	if (len - 3 > 5) /* only names of 3 to 8 bytes matter here */
-		return;
-	uint64_t w = name_word(name, len, lo, end);
-	if (len == 6 && w == NAME_WORD("branch")) {
-		v->branch = value;
-	} else if (len == 5 && w == NAME_WORD("rport")) {
-		v->rport = value;
-		v->has_rport = 1;
-	} else if (len == 8 && w == NAME_WORD("received")) {
-		v->received = value;
-	} else if (len == 5 && w == NAME_WORD("maddr")) {
-		v->maddr = value;
-	} else if (len == 3 && w == NAME_WORD("ttl")) {
-		v->ttl = value;
-	}
 }
 
 /*
