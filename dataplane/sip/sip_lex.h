@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "e911/slice.h"
-#include "sip_scan.h"
 
 /* Character class bits, RFC 3261 §25.1. */
 enum {
@@ -50,12 +49,6 @@ static inline const char *sip_skip_lws(const char *p, const char *end)
 			break;
 	}
 	return p;
-}
-
-/* First byte c in [p, end), or NULL (memchr that accepts an empty range). */
-static inline const char *sip_find_char(const char *p, const char *end, char c)
-{
-	return sip_find_byte(p, end, c);
 }
 
 /*

@@ -120,8 +120,8 @@ static void hdr_fold_build(void)
 /* Bytes [p, p + 16) OR 0x20 (the case fold of name_is) equal `want` where `keep` says. */
 static inline bool fold16_is(const char *p, __m128i want, unsigned keep)
 {
-	__m128i v = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_set1_epi8(0x20));
-	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, want)) & keep) == keep;
+	return sip_fold16_eq(_mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_set1_epi8(0x20)),
+			     want, keep);
 }
 
 enum sip_hdr_id sip_hdr_lookup_in(const char *name, uint32_t len, const char *end)

@@ -8,13 +8,11 @@
 #ifndef E911_SIP_NAMES_H
 #define E911_SIP_NAMES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "e911/sip.h"
-
-#if defined(E911_SIMD_SSE2)
-#include <emmintrin.h>
-#endif
+#include "sip_scan.h"
 
 #define SIP_HDR_NAME_MAX 24 /* longest full name we know, rounded up to whole words */
 
@@ -39,6 +37,12 @@ union sip_hdr_fold {
 };
 extern union sip_hdr_fold sip_hdr_fold[SIP_HDR_COUNT];
 
+/* 16 case-folded bytes equal a name's 16 (sip_hdr_fold) where `keep` says. */
+static inline bool sip_fold16_eq(__m128i folded, __m128i want, unsigned keep)
+{
+	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(folded, want)) & keep) == keep;
+}
+
 /*
  * The header line at p when it has the common shape: a name of 1 to 15
  * bytes directly followed by ':' (no white space), with 16 bytes readable.
@@ -51,11 +55,8 @@ static inline int sip_hdr_line_name(const char *p, const char *end, uint32_t *le
 {
 	if (end - p < 16)
 		return -1;
-	const __m128i sp = _mm_set1_epi8(' ');
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, sp), v),
-				    _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
-	unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+	unsigned mask = sip_name_stop_mask16(v);
 	if (mask == 0)
 		return -1;
 	unsigned n = (unsigned)__builtin_ctz(mask);
@@ -70,11 +71,9 @@ static inline int sip_hdr_line_name(const char *p, const char *end, uint32_t *le
 	__m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
 	unsigned keep = (1u << n) - 1;
 	const uint8_t *slot = sip_hdr_by_len_letter[n][letter];
-	for (unsigned k = 0; k < 2 && slot[k]; k++) {
-		__m128i eq = _mm_cmpeq_epi8(folded, sip_hdr_fold[slot[k]].v[0]);
-		if (((unsigned)_mm_movemask_epi8(eq) & keep) == keep)
+	for (unsigned k = 0; k < 2 && slot[k]; k++)
+		if (sip_fold16_eq(folded, sip_hdr_fold[slot[k]].v[0], keep))
 			return slot[k];
-	}
 	return SIP_HDR_OTHER;
 }
 #endif

@@ -7,6 +7,7 @@
  * It does not allocate, copy or write to the buffer.
  */
 #include "e911/sip.h"
+#include "sip_find.h"
 #include "sip_lex.h"
 #include "sip_names.h"
 #include "sip_scan.h"

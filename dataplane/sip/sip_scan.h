@@ -1,8 +1,8 @@
 /*
  * sip_scan.h - the two scans that touch every byte of the header section:
- * where the line feeds are, and where a header name stops; and two small
- * vector steps of the grammar functions: the search for one byte in a short
- * span (a URI's '@', a Request-URI's SP) and the IPv4 shape of a host.
+ * where the line feeds are, and where a header name stops; and the IPv4
+ * shape test of a host. (The byte searches of the grammar functions are
+ * sip_find.h's.)
  *
  * Line feeds are found 64 bytes at a time as a bit mask (bit i set when byte
  * i is LF), the way simdjson finds its structural characters: the header loop
@@ -15,15 +15,14 @@
  *
  * No load leaves [lo, end): where fewer than 16 bytes remain before `end`,
  * the LF mask loads the 16 bytes that end at `end` (overlapping what it has
- * seen, never past the buffer) and shifts the mask into place; the other
- * helpers finish such tails byte by byte.
+ * seen, never past the buffer) and shifts the mask into place; the name
+ * stop finishes such a tail byte by byte.
  */
 #ifndef E911_SIP_SCAN_H
 #define E911_SIP_SCAN_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -74,15 +73,6 @@ static inline bool sip_ipv4_shape_scalar(const char *p, uint32_t len)
 	return dots == 3 && run > 0;
 }
 
-/* First byte c in [p, end), or NULL. The reference. */
-static inline const char *sip_find_byte_scalar(const char *p, const char *end, char c)
-{
-	for (; p < end; p++)
-		if (*p == c)
-			return p;
-	return NULL;
-}
-
 #if defined(__SSE2__)
 #define SIP_HAVE_SCAN_SSE2 1
 
@@ -120,13 +110,18 @@ static inline uint64_t sip_lf_mask64_sse2(const char *lo, const char *p, const c
  * cheaper "':' or at most SP", which holds every stop byte; a control byte
  * that is not one (only in a name that will be refused) goes on byte by byte.
  */
+/* Bit i: v's byte i is ':' or at most SP, where a header name may stop. */
+static inline unsigned sip_name_stop_mask16(__m128i v)
+{
+	const __m128i sp = _mm_set1_epi8(' ');
+	__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, sp), v);
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+}
+
 static inline const char *sip_name_stop_sse2(const char *p, const char *end)
 {
-	const __m128i colon = _mm_set1_epi8(':'), sp = _mm_set1_epi8(' ');
 	while (end - p >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, sp), v);
-		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, colon)));
+		unsigned mask = sip_name_stop_mask16(_mm_loadu_si128((const __m128i *)(const void *)p));
 		if (mask) {
 			const char *s = p + __builtin_ctz(mask);
 			return sip_name_stop_scalar(s, end);
@@ -156,25 +151,6 @@ static inline bool sip_ipv4_shape_sse2(const char *p, uint32_t len)
 	unsigned c = (unsigned)__builtin_ctz(after_b);
 	return a - 1 < 3 && b - a - 2 < 3 && c - b - 2 < 3 && len - c - 2 < 3;
 }
-/*
- * sip_find_byte_scalar(p, end, c) for the short spans of header values (a
- * URI's '@', a Request-URI's SP): 16 bytes a step, inline, where glibc's
- * memchr is a call with a fixed cost several times that of a short span.
- * Long spans go to memchr, which is faster there.
- */
-static inline const char *sip_find_byte_sse2(const char *p, const char *end, char c)
-{
-	if (end - p > 64)
-		return memchr(p, c, (size_t)(end - p));
-	const __m128i k = _mm_set1_epi8(c);
-	for (; end - p >= 16; p += 16) {
-		unsigned mask = (unsigned)_mm_movemask_epi8(
-			_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)p), k));
-		if (mask)
-			return p + __builtin_ctz(mask);
-	}
-	return sip_find_byte_scalar(p, end, c);
-}
 #endif
 
 static inline uint64_t sip_lf_mask64(const char *lo, const char *p, const char *end)
@@ -184,15 +160,6 @@ static inline uint64_t sip_lf_mask64(const char *lo, const char *p, const char *
 #else
 	(void)lo;
 	return sip_lf_mask64_scalar(p, end);
-#endif
-}
-
-static inline const char *sip_find_byte(const char *p, const char *end, char c)
-{
-#if defined(E911_SIMD_SSE2)
-	return sip_find_byte_sse2(p, end, c);
-#else
-	return sip_find_byte_scalar(p, end, c);
 #endif
 }
 
