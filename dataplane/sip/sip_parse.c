@@ -234,7 +234,7 @@ static inline const char *value_start(const char *p, const char *lf)
 /*
  * The name that starts a header line and its id (SIP_HDR_OTHER when we do not
  * know it), with *len its length; the line's ':' follows the name after any
- * SP/HT. Or a negated SIP_E_* status, with *len the offset of the fault
+ * SP/HT. Or a (negative) SIP_E_* status, with *len the offset of the fault
  * from p (0 for p itself).
  */
 static inline int line_name(const char *p, const char *end, uint32_t *len)
