@@ -59,7 +59,7 @@ struct dp_options {
 	uint16_t vlan;                 /* 0: untagged */
 	uint16_t mtu;                  /* IP MTU of what we send (default 1500) */
 	uint32_t max_invite_rate;      /* ordinary new INVITEs per second per worker (0: no limit) */
-	uint32_t overload_bursts;      /* full RX bursts in a row that mean overload (0: never) */
+	uint32_t overload_ms;          /* RX bursts coming back full for this long mean overload (0: never) */
 	double stop_after_idle;        /* seconds without traffic, then exit (0: never); for replays */
 	uint32_t mbufs;                /* per worker pool size */
 };

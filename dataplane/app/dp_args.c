@@ -31,8 +31,8 @@ void dp_args_usage(const char *prog)
 	       "  --mtu BYTES              IP MTU of what we send (576-9000, default 1500); larger is fragmented\n"
 	       "  --max-invite-rate N      ordinary new INVITEs per second per worker before shedding with 503\n"
 	       "                           (default 0: shed only when the RX queue keeps filling)\n"
-	       "  --overload-bursts N      full RX bursts in a row that mean the queue is filling (default 8;\n"
-	       "                           0: never shed for that)\n"
+	       "  --overload-ms MS         RX bursts coming back full for MS ms without a break mean the\n"
+	       "                           queue is filling: shed (default 20; 0: never shed for that)\n"
 	       "  --retry-after SECONDS    Retry-After of a shedding 503 (default 5)\n"
 	       "  --control PATH           the control channel's UNIX socket, mode 0660 (e911-control connects;\n"
 	       "                           protocol: include/e911/control_channel.h)\n"
@@ -98,7 +98,7 @@ static bool parse_mac(const char *s, uint8_t mac[6])
 }
 
 enum { O_CONFIG = 256, O_ADDR, O_PORT, O_HOP, O_ROUTER, O_NEIGH, O_TRUSTED, O_UNTRUSTED, O_VLAN,
-       O_MTU, O_RATE, O_BURSTS, O_RETRY, O_CONTROL, O_IDLE, O_MBUFS, O_HELP };
+       O_MTU, O_RATE, O_OVERLOAD, O_RETRY, O_CONTROL, O_IDLE, O_MBUFS, O_HELP };
 
 int dp_args_parse(int argc, char **argv, struct dp_options *o)
 {
@@ -114,7 +114,7 @@ int dp_args_parse(int argc, char **argv, struct dp_options *o)
 		{ "vlan", required_argument, NULL, O_VLAN },
 		{ "mtu", required_argument, NULL, O_MTU },
 		{ "max-invite-rate", required_argument, NULL, O_RATE },
-		{ "overload-bursts", required_argument, NULL, O_BURSTS },
+		{ "overload-ms", required_argument, NULL, O_OVERLOAD },
 		{ "retry-after", required_argument, NULL, O_RETRY },
 		{ "control", required_argument, NULL, O_CONTROL },
 		{ "stop-after-idle", required_argument, NULL, O_IDLE },
@@ -125,7 +125,7 @@ int dp_args_parse(int argc, char **argv, struct dp_options *o)
 	memset(o, 0, sizeof(*o));
 	o->mtu = 1500;
 	o->mbufs = 8191;
-	o->overload_bursts = 8;
+	o->overload_ms = 20;
 	o->proxy.retry_after = 5;
 	const char *addrs[PROXY_MAX_SELF];
 	unsigned naddr = 0;
@@ -203,10 +203,10 @@ int dp_args_parse(int argc, char **argv, struct dp_options *o)
 				return fail(name, optarg, "expected INVITEs per second, 0-10000000");
 			o->max_invite_rate = (uint32_t)v;
 			break;
-		case O_BURSTS:
-			if (!parse_uint(optarg, 0, 1000000, &v))
-				return fail(name, optarg, "expected a count 0-1000000");
-			o->overload_bursts = (uint32_t)v;
+		case O_OVERLOAD:
+			if (!parse_uint(optarg, 0, 60000, &v))
+				return fail(name, optarg, "expected milliseconds 0-60000");
+			o->overload_ms = (uint32_t)v;
 			break;
 		case O_RETRY:
 			if (!parse_uint(optarg, 1, 3600, &v))

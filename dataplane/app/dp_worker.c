@@ -63,6 +63,7 @@ struct dp_worker *dp_worker_new(unsigned id, const struct dp *d)
 	w->r.pool = rte_pktmbuf_pool_create(name, d->opt.mbufs, 256, sizeof(struct dp_wait_info),
 					    RTE_MBUF_DEFAULT_BUF_SIZE, socket);
 	uint64_t ttl = rte_get_tsc_hz() / 1000 * DP_FRAG_TTL_MS;
+	w->overload_tsc = rte_get_tsc_hz() / 1000 * d->opt.overload_ms;
 	w->frag = rte_ip_frag_table_create(DP_FRAG_BUCKETS, DP_FRAG_ENTRIES,
 					   DP_FRAG_BUCKETS * DP_FRAG_ENTRIES, ttl, socket);
 	snprintf(name, sizeof(name), "dp_events_%u", id);
@@ -135,10 +136,13 @@ static int write_reply(void *ctx, char *out, uint32_t cap)
 	return proxy_reply(&e->w->d->opt.proxy, e->pkt, &e->w->msg, &e->w->plan, out, cap);
 }
 
-/* Overload: the RX queue keeps filling, or ordinary new INVITEs exceed the configured rate. */
+/* Overload: the RX queue has stayed backed up for --overload-ms, or ordinary new INVITEs exceed
+ * the configured rate. A backlog counts only once it lasts: a worker that loses its CPU for a
+ * scheduler slice, or a sender's burst, fills the queue for a moment while the worker is far
+ * from busy, and shedding then would refuse calls for nothing. */
 static bool overloaded(struct dp_worker *w)
 {
-	if (w->d->opt.overload_bursts && w->full_bursts >= w->d->opt.overload_bursts)
+	if (w->full_since_tsc && w->overload_tsc && rte_rdtsc() - w->full_since_tsc >= w->overload_tsc)
 		return true;
 	uint32_t rate = w->d->opt.max_invite_rate;
 	if (!rate)
@@ -425,9 +429,12 @@ int dp_worker_main(void *arg)
 			uint64_t now = rte_rdtsc();
 			w->c.busy_tsc += now - round_start;
 			__atomic_store_n(&w->last_rx_tsc, now, __ATOMIC_RELAXED);
-			w->full_bursts = most == DP_BURST ? w->full_bursts + 1 : 0;
+			if (most < DP_BURST)
+				w->full_since_tsc = 0;
+			else if (!w->full_since_tsc)
+				w->full_since_tsc = round_start;
 		} else {
-			w->full_bursts = 0;
+			w->full_since_tsc = 0;
 		}
 		/* Frames main resolved (or ARP/ND requests it wants sent). */
 		struct rte_mbuf *back[DP_BURST];

@@ -18,7 +18,8 @@ struct dp_worker {
 	uint64_t started_tsc;
 	uint16_t ip_id;             /* IPv4 identification of our next datagram */
 	uint32_t frag6_id;          /* IPv6 fragment identification (low 24 bits; the worker's id above) */
-	uint32_t full_bursts;       /* consecutive RX bursts that came back full */
+	uint64_t full_since_tsc;    /* since when every RX burst came back full (0: the last did not) */
+	uint64_t overload_tsc;      /* --overload-ms in TSC ticks (0: never overloaded by backlog) */
 	double invite_tokens;       /* token bucket of ordinary new INVITEs */
 	uint64_t invite_refill_tsc;
 	struct dp_neigh_cache neigh;    /* next hops' MACs, checked against the shared table */

@@ -62,7 +62,7 @@ args=("${memory[@]}" --lcores "$lcores" --no-pci --no-telemetry --file-prefix "e
       # Everything off-link through one router with a known MAC: forwarding is
       # measured, not ARP.
       --sip-address 198.18.0.10/32 --router 198.19.1.254 --neighbour 198.19.1.254=02:00:00:00:01:fe
-      --mbufs 32767 --overload-bursts 0)
+      --mbufs 32767 --overload-ms 0)
 dp=(build-release/dataplane/app/e911-dataplane)
 [ -n "$callgrind" ] && dp=(valgrind --tool=callgrind --callgrind-out-file=build-release/callgrind.dataplane
                            --toggle-collect=dp_worker_main "${dp[@]}")

@@ -18,7 +18,7 @@
 #   -s STEP   seconds per step (default 8)          -r START  first rate, calls/s (default 1000)
 #   -m MAX    highest rate tried (default 40000)    -t SECS   time for one search (default 400)
 #   -n RUNS   searches per proxy, alternating (1)   -k DIR    keep the logs (the failed steps' too)
-#   -a ARGS   more e911-dataplane options (e.g. "--overload-bursts 0")
+#   -a ARGS   more e911-dataplane options (e.g. "--overload-ms 0")
 #   -p PROXY  measure only e911-dataplane or only Kamailio (no ratio)
 #   -c free   no CPU placement (default: every process and thread of each proxy on CPU 1,
 #             every sipp on CPU 0: both proxies get the same CPU and the same load generator)

@@ -42,7 +42,7 @@
 # nothing, so the dataplane's frames back find a full ring: the dataplane
 # counts them as tx_full; a larger ring absorbs more of those stalls),
 # PG_LCORES and PG_MATRIX (pktgen's --lcores and -m; default one RX/TX lcore),
-# DP_OPTS (more e911-dataplane options, e.g. --overload-bursts 8 to shed).
+# DP_OPTS (more e911-dataplane options, e.g. --overload-ms 20 to shed).
 #
 # Per run it prints pktgen's line (offered and received frames and rates) and
 # the dataplane's exit counters; at the end one line per rate with the medians,
@@ -173,7 +173,7 @@ start_dataplane() { # LOG
     --vdev "net_vhost0,iface=$sock" -- --config tests/dataplane/policies.xml \
     --sip-address 198.18.0.10/32 --default-hop 198.19.1.1:5080 \
     --router 198.19.1.254 --neighbour "198.19.1.254=$pg_mac" \
-    --mbufs 32767 --overload-bursts 0 ${DP_OPTS:-} >"$1" 2>&1 &
+    --mbufs 32767 --overload-ms 0 ${DP_OPTS:-} >"$1" 2>&1 &
   dp_pid=$!
   for _ in $(seq 100); do
     grep -qs "running:" "$1" && [ -S "$sock" ] && break
