@@ -30,29 +30,51 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double bench_median_ns(void (*work)(void *ctx, uint64_t iters), void *ctx, unsigned run_ms)
+/* Iterations of work that take about run_ms of CPU: grow until a run takes a tenth of it, then scale. */
+static uint64_t calibrate(void (*work)(void *ctx, uint64_t iters), void *ctx, unsigned run_ms)
 {
-	double per_iter[BENCH_RUNS];
 	uint64_t iters = 1;
 
-	/* Calibrate: grow until one run takes a tenth of the target, then scale. */
 	for (;;) {
 		uint64_t t0 = bench_cpu_ns();
 		work(ctx, iters);
 		uint64_t dt = bench_cpu_ns() - t0;
-		if (dt >= (uint64_t)run_ms * 100000u) {
-			iters = iters * ((uint64_t)run_ms * 1000000u) / (dt ? dt : 1) + 1;
-			break;
-		}
+		if (dt >= (uint64_t)run_ms * 100000u)
+			return iters * ((uint64_t)run_ms * 1000000u) / (dt ? dt : 1) + 1;
 		iters *= 2;
 	}
-	for (int r = 0; r < BENCH_RUNS; r++) {
-		uint64_t t0 = bench_cpu_ns();
-		work(ctx, iters);
-		per_iter[r] = (double)(bench_cpu_ns() - t0) / (double)iters;
-	}
+}
+
+static double per_iter_ns(void (*work)(void *ctx, uint64_t iters), void *ctx, uint64_t iters)
+{
+	uint64_t t0 = bench_cpu_ns();
+	work(ctx, iters);
+	return (double)(bench_cpu_ns() - t0) / (double)iters;
+}
+
+double bench_median_ns(void (*work)(void *ctx, uint64_t iters), void *ctx, unsigned run_ms)
+{
+	double per_iter[BENCH_RUNS];
+	uint64_t iters = calibrate(work, ctx, run_ms);
+
+	for (int r = 0; r < BENCH_RUNS; r++)
+		per_iter[r] = per_iter_ns(work, ctx, iters);
 	qsort(per_iter, BENCH_RUNS, sizeof(per_iter[0]), cmp_double);
 	return per_iter[BENCH_RUNS / 2];
+}
+
+double bench_paired_ratio(void (*a)(void *ctx, uint64_t iters), void (*b)(void *ctx, uint64_t iters),
+			  void *ctx, unsigned run_ms)
+{
+	double ratio[BENCH_PAIRS];
+	uint64_t a_iters = calibrate(a, ctx, run_ms), b_iters = calibrate(b, ctx, run_ms);
+
+	for (int r = 0; r < BENCH_PAIRS; r++) {
+		double a_ns = per_iter_ns(a, ctx, a_iters);
+		ratio[r] = per_iter_ns(b, ctx, b_iters) / a_ns;
+	}
+	qsort(ratio, BENCH_PAIRS, sizeof(ratio[0]), cmp_double);
+	return ratio[BENCH_PAIRS / 2];
 }
 
 char *bench_read_file(const char *path, uint32_t *len)

@@ -24,6 +24,16 @@ uint64_t bench_cpu_ns(void);
  */
 double bench_median_ns(void (*work)(void *ctx, uint64_t iters), void *ctx, unsigned run_ms);
 
+/*
+ * The median, over BENCH_PAIRS back-to-back pairs of runs of about `run_ms`
+ * each, of b's CPU cost per iteration over a's. On a host whose speed swings
+ * from one second to the next, a pair sees one speed, so the ratio holds
+ * where two medians taken seconds apart do not.
+ */
+#define BENCH_PAIRS 31
+double bench_paired_ratio(void (*a)(void *ctx, uint64_t iters), void (*b)(void *ctx, uint64_t iters),
+			  void *ctx, unsigned run_ms);
+
 /* Reads a whole file into a malloc'd buffer; NULL (errno set) on failure. */
 char *bench_read_file(const char *path, uint32_t *len);
 
