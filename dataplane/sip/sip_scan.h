@@ -105,11 +105,6 @@ static inline uint64_t sip_lf_mask64_sse2(const char *lo, const char *p, const c
 	return mask;
 }
 
-/*
- * sip_name_stop_scalar(p, end), 16 bytes a step. The vector test is the
- * cheaper "':' or at most SP", which holds every stop byte; a control byte
- * that is not one (only in a name that will be refused) goes on byte by byte.
- */
 /* Bit i: v's byte i is ':' or at most SP, where a header name may stop. */
 static inline unsigned sip_name_stop_mask16(__m128i v)
 {
@@ -118,6 +113,11 @@ static inline unsigned sip_name_stop_mask16(__m128i v)
 	return (unsigned)_mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
 }
 
+/*
+ * sip_name_stop_scalar(p, end), 16 bytes a step. The vector test is the
+ * cheaper "':' or at most SP", which holds every stop byte; a control byte
+ * that is not one (only in a name that will be refused) goes on byte by byte.
+ */
 static inline const char *sip_name_stop_sse2(const char *p, const char *end)
 {
 	while (end - p >= 16) {
