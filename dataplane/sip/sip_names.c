@@ -117,28 +117,12 @@ static void hdr_fold_build(void)
 	}
 }
 
-/* Bytes [p, p + 16) OR 0x20 (the case fold of name_is) equal `want` where `keep` says. */
-static inline bool fold16_is(const char *p, __m128i want, unsigned keep)
-{
-	return sip_fold16_eq(_mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)p), _mm_set1_epi8(0x20)),
-			     want, keep);
-}
-
 enum sip_hdr_id sip_hdr_lookup_in(const char *name, uint32_t len, const char *end)
 {
-	/* Names of 2..32 bytes with 16 readable: one or two vector compares a candidate. */
+	/* Names of 2..SIP_HDR_NAME_MAX bytes with 16 readable: one or two vector compares a candidate. */
 	if (len < 2 || len > SIP_HDR_NAME_MAX || end - name < 16)
 		return sip_hdr_lookup(name, len);
-	unsigned letter = ((unsigned char)name[0] | 0x20u) - 'a';
-	if (letter >= 26)
-		return SIP_HDR_OTHER;
-	unsigned keep = len >= 16 ? 0xffffu : (1u << len) - 1;
-	const uint8_t *slot = sip_hdr_by_len_letter[len][letter];
-	for (unsigned k = 0; k < 2 && slot[k]; k++)
-		if (fold16_is(name, sip_hdr_fold[slot[k]].v[0], keep) &&
-		    (len <= 16 || fold16_is(name + len - 16, sip_hdr_fold[slot[k]].v[1], 0xffffu)))
-			return (enum sip_hdr_id)slot[k];
-	return SIP_HDR_OTHER;
+	return (enum sip_hdr_id)sip_hdr_name_id(name, len, _mm_loadu_si128((const __m128i *)(const void *)name));
 }
 #else
 static void hdr_fold_build(void)

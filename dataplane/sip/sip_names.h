@@ -43,38 +43,56 @@ static inline bool sip_fold16_eq(__m128i folded, __m128i want, unsigned keep)
 	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(folded, want)) & keep) == keep;
 }
 
+/* The id of the name of n (1..SIP_HDR_NAME_MAX) bytes at p, v its first 16 bytes; 16 readable from p + n - 16 when n > 16. */
+static inline int sip_hdr_name_id(const char *p, unsigned n, __m128i v)
+{
+	unsigned letter = ((unsigned char)p[0] | 0x20u) - 'a';
+	if (letter >= 26)
+		return SIP_HDR_OTHER;
+	if (n == 1)
+		return sip_hdr_by_compact[letter];
+	const __m128i fold = _mm_set1_epi8(0x20);
+	__m128i folded = _mm_or_si128(v, fold);
+	unsigned keep = n >= 16 ? 0xffffu : (1u << n) - 1;
+	const uint8_t *slot = sip_hdr_by_len_letter[n][letter];
+	for (unsigned k = 0; k < 2 && slot[k]; k++)
+		if (sip_fold16_eq(folded, sip_hdr_fold[slot[k]].v[0], keep) &&
+		    (n <= 16 || sip_fold16_eq(_mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + n - 16)), fold),
+					      sip_hdr_fold[slot[k]].v[1], 0xffffu)))
+			return slot[k];
+	return SIP_HDR_OTHER;
+}
+
 /*
- * The header line at p when it has the common shape: a name of 1 to 15
- * bytes directly followed by ':' (no white space), with 16 bytes readable.
- * Returns the name's id (SIP_HDR_OTHER for a name we do not know; the caller
- * checks that its bytes are a token) and sets *len; or -1 for any other
- * shape, which the general path reads. OR-ing 0x20 folds exactly the letters
- * among the bytes a name can hold, as sip_hdr_lookup() does.
+ * The header line at p when it has the common shape: a name of 1 to 31
+ * bytes directly followed by ':' (no white space), with 32 bytes readable
+ * (16 for a name under 16 bytes). Returns the name's id (SIP_HDR_OTHER for
+ * a name we do not know; the caller checks that its bytes are a token) and
+ * sets *len; or -1 for any other shape, which the general path reads.
+ * OR-ing 0x20 folds exactly the letters among the bytes a name can hold, as
+ * sip_hdr_lookup() does.
  */
 static inline int sip_hdr_line_name(const char *p, const char *end, uint32_t *len)
 {
 	if (end - p < 16)
 		return -1;
 	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-	unsigned mask = sip_name_stop_mask16(v);
-	if (mask == 0)
-		return -1;
-	unsigned n = (unsigned)__builtin_ctz(mask);
+	unsigned n, mask = sip_name_stop_mask16(v);
+	if (mask != 0) {
+		n = (unsigned)__builtin_ctz(mask);
+	} else {
+		/* Longer names (P-Asserted-Identity, Geolocation-Routing): the next 16 bytes. */
+		if (end - p < 32)
+			return -1;
+		mask = sip_name_stop_mask16(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
+		if (mask == 0)
+			return -1;
+		n = 16 + (unsigned)__builtin_ctz(mask);
+	}
 	if (n == 0 || p[n] != ':')
 		return -1;
 	*len = n;
-	unsigned letter = ((unsigned char)p[0] | 0x20u) - 'a';
-	if (letter >= 26)
-		return SIP_HDR_OTHER;
-	if (n == 1)
-		return sip_hdr_by_compact[letter];
-	__m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-	unsigned keep = (1u << n) - 1;
-	const uint8_t *slot = sip_hdr_by_len_letter[n][letter];
-	for (unsigned k = 0; k < 2 && slot[k]; k++)
-		if (sip_fold16_eq(folded, sip_hdr_fold[slot[k]].v[0], keep))
-			return slot[k];
-	return SIP_HDR_OTHER;
+	return n <= SIP_HDR_NAME_MAX ? sip_hdr_name_id(p, n, v) : SIP_HDR_OTHER;
 }
 #endif
 

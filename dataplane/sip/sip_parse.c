@@ -264,23 +264,30 @@ static int parse_headers(struct sip_msg *m, struct sip_lf_cursor *lfs, const cha
 			 const char *end)
 {
 	const char *p = *pp;
+	/* A local count: stores through a header record may alias m->nhdr (both uint16_t). */
+	uint32_t nhdr = 0;
+	int rc = 0;
 
 	for (;;) {
 		/* A line starts with a name: any byte above CR and a byte after it. */
 		if (end - p < 2 || (unsigned char)*p <= '\r') {
 			/* A lone CR at the end may be the first half of the empty line. */
-			if (p == end || (*p == '\r' && end - p == 1))
-				return fail(m, SIP_E_TRUNCATED, p);
+			if (p == end || (*p == '\r' && end - p == 1)) {
+				rc = fail(m, SIP_E_TRUNCATED, p);
+				break;
+			}
 			if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
 				*pp = p + (*p == '\r' ? 2 : 1);
-				return 0;
+				break;
 			}
 		}
 		const char *name = p;
 		uint32_t name_len;
 		int id = line_name(p, end, &name_len);
-		if (id < 0)
-			return fail(m, id, name + name_len);
+		if (id < 0) {
+			rc = fail(m, id, name + name_len);
+			break;
+		}
 		p = name + name_len;
 		while (*p != ':') /* white space before the colon (the general path checked it) */
 			p++;
@@ -290,14 +297,20 @@ static int parse_headers(struct sip_msg *m, struct sip_lf_cursor *lfs, const cha
 		for (;;) {
 			lf = sip_lf_next(lfs, lf);
 			if (lf == NULL)
-				return fail(m, SIP_E_TRUNCATED, end);
+				break;
 			if (end - lf < 2 || !sip_is((unsigned char)lf[1], SIP_CC_WSP))
 				break;
 			lf++;
 		}
-		if (m->nhdr == SIP_MAX_HEADERS)
-			return fail(m, SIP_E_TOO_MANY_HEADERS, name);
-		struct sip_header *h = &m->hdr[m->nhdr++];
+		if (lf == NULL) {
+			rc = fail(m, SIP_E_TRUNCATED, end);
+			break;
+		}
+		if (nhdr == SIP_MAX_HEADERS) {
+			rc = fail(m, SIP_E_TOO_MANY_HEADERS, name);
+			break;
+		}
+		struct sip_header *h = &m->hdr[nhdr++];
 		const char *value = value_start(p + 1, lf);
 		/* value <= lf - 1 when lf[-1] is CR: the LWS step never passes a CR that no fold follows. */
 		const char *value_end = lf - (lf[-1] == '\r');
@@ -307,16 +320,21 @@ static int parse_headers(struct sip_msg *m, struct sip_lf_cursor *lfs, const cha
 		h->value = slice_make(value, value_end);
 		h->id = (uint16_t)id;
 		if (id != SIP_HDR_OTHER) {
-			if (m->first[id] == 0)
-				m->first[id] = m->nhdr;
-			else if ((SIP_SINGLE_HEADERS >> id) & 1)
-				return fail(m, SIP_E_DUP_HEADER, name);
-			int rc = (SIP_EAGER_HEADERS >> id) & 1 ? parse_known_header(m, h) : 0;
-			if (rc < 0)
-				return fail(m, rc, value);
+			if (m->first[id] == 0) {
+				m->first[id] = (uint16_t)nhdr;
+			} else if ((SIP_SINGLE_HEADERS >> id) & 1) {
+				rc = fail(m, SIP_E_DUP_HEADER, name);
+				break;
+			}
+			if ((SIP_EAGER_HEADERS >> id) & 1 && (rc = parse_known_header(m, h)) < 0) {
+				rc = fail(m, rc, value);
+				break;
+			}
 		}
 		p = lf + 1;
 	}
+	m->nhdr = (uint16_t)nhdr;
+	return rc;
 }
 
 int sip_parse(const char *buf, uint32_t len, struct sip_msg *m)
