@@ -98,7 +98,7 @@ const char *sip_scan_host(const char *p, const char *end, uint8_t *kind)
 	 * RFC 3261 §25.1). Octet values are checked where the address is
 	 * converted, not here.
 	 */
-	const char *q = sip_skip_class(p, end, SIP_CC_HOST);
+	const char *q = sip_host_run(p, end);
 	if (q == p)
 		return NULL;
 	*kind = q - p >= 7 && q - p <= 15 && sip_ipv4_shape(p, (uint32_t)(q - p), end) ? SIP_HOST_IPV4

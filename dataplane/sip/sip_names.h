@@ -53,7 +53,7 @@ static inline int sip_hdr_name_id(const char *p, unsigned n, __m128i v)
 		return sip_hdr_by_compact[letter];
 	const __m128i fold = _mm_set1_epi8(0x20);
 	__m128i folded = _mm_or_si128(v, fold);
-	unsigned keep = n >= 16 ? 0xffffu : (1u << n) - 1;
+	unsigned keep = ((1u << n) - 1) & 0xffffu; /* the first min(n, 16) bytes; n <= 24 */
 	const uint8_t *slot = sip_hdr_by_len_letter[n][letter];
 	for (unsigned k = 0; k < 2 && slot[k]; k++)
 		if (sip_fold16_eq(folded, sip_hdr_fold[slot[k]].v[0], keep) &&

@@ -292,8 +292,13 @@ static int parse_headers(struct sip_msg *m, struct sip_lf_cursor *lfs, const cha
 		while (*p != ':') /* white space before the colon (the general path checked it) */
 			p++;
 
-		/* The value runs to the first LF not followed by SP/HT (a fold). */
-		const char *lf = p + 1;
+		/*
+		 * The value runs to the first LF not followed by SP/HT (a fold).
+		 * The search starts at the line, not after the colon (a name holds
+		 * no LF): the next line's start then does not wait for this name's
+		 * length, and the lines' scans overlap in the CPU.
+		 */
+		const char *lf = name;
 		for (;;) {
 			lf = sip_lf_next(lfs, lf);
 			if (lf == NULL)

@@ -1,7 +1,7 @@
 /*
  * sip_scan.h - the two scans that touch every byte of the header section:
- * where the line feeds are, and where a header name stops; and the IPv4
- * shape test of a host. (The byte searches of the grammar functions are
+ * where the line feeds are, and where a header name stops; and the run of
+ * host characters and the IPv4 shape test of a host. (The byte searches of the grammar functions are
  * sip_find.h's.)
  *
  * Line feeds are found 64 bytes at a time as a bit mask (bit i set when byte
@@ -73,6 +73,17 @@ static inline bool sip_ipv4_shape_scalar(const char *p, uint32_t len)
 	return dots == 3 && run > 0;
 }
 
+/* End of the run of host characters (alphanumerics, '-', '.') at p. The reference. */
+static inline const char *sip_host_run_scalar(const char *p, const char *end)
+{
+	for (; p < end; p++) {
+		unsigned c = (unsigned char)*p, lower = c | 0x20;
+		if (!(lower - 'a' < 26 || c - '0' < 10 || c == '-' || c == '.'))
+			break;
+	}
+	return p;
+}
+
 #if defined(__SSE2__)
 #define SIP_HAVE_SCAN_SSE2 1
 
@@ -130,6 +141,27 @@ static inline const char *sip_name_stop_sse2(const char *p, const char *end)
 	}
 	return sip_name_stop_scalar(p, end);
 }
+/* Bit i: v's byte i is a host character (alphanumeric, '-', '.'). */
+static inline unsigned sip_host_mask16(__m128i v)
+{
+	__m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i letter = _mm_cmpeq_epi8(_mm_max_epu8(_mm_min_epu8(lower, _mm_set1_epi8('z')), _mm_set1_epi8('a')), lower);
+	__m128i digit = _mm_cmpeq_epi8(_mm_max_epu8(_mm_min_epu8(v, _mm_set1_epi8('9')), _mm_set1_epi8('0')), v);
+	__m128i punct = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')), _mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), punct));
+}
+
+/* sip_host_run_scalar(p, end), 16 bytes a step. */
+static inline const char *sip_host_run_sse2(const char *p, const char *end)
+{
+	for (; end - p >= 16; p += 16) {
+		unsigned stop = ~sip_host_mask16(_mm_loadu_si128((const __m128i *)(const void *)p)) & 0xffffu;
+		if (stop)
+			return p + __builtin_ctz(stop);
+	}
+	return sip_host_run_scalar(p, end);
+}
+
 /*
  * sip_ipv4_shape_scalar(p, len) for len <= 15 with 16 bytes readable at p:
  * every byte a digit or a dot, and the three dots at least 2 and at most 4
@@ -173,6 +205,15 @@ static inline bool sip_ipv4_shape(const char *p, uint32_t len, const char *end)
 	(void)end;
 #endif
 	return sip_ipv4_shape_scalar(p, len);
+}
+
+static inline const char *sip_host_run(const char *p, const char *end)
+{
+#if defined(E911_SIMD_SSE2)
+	return sip_host_run_sse2(p, end);
+#else
+	return sip_host_run_scalar(p, end);
+#endif
 }
 
 static inline const char *sip_name_stop(const char *p, const char *end)

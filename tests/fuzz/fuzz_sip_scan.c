@@ -1,9 +1,9 @@
 /*
  * fuzz_sip_scan - differential fuzzer: the SSE2 scanners of the parser (the
- * 64-byte line-feed masks, the end of a header name) must find exactly what
- * their scalar twins find, at every start offset and for every end (and the
- * IPv4 shape test and the short byte search their twins' answers); sip_find_bytes what memmem finds, for a
- * needle taken from the input itself (first byte: its length) and for the
+ * 64-byte line-feed masks, the end of a header name, the run of host
+ * characters) must find exactly what their scalar twins find, at every start
+ * offset and for every end (and the IPv4 shape test and the short byte search
+ * their twins' answers); sip_find_bytes what memmem finds, for a needle taken from the input itself (first byte: its length) and for the
  * needles the proxy uses; sip_via_parse() (a fast path for the common
  * shape, the general reading behind it) what the general reading alone
  * gives, for the input as a Via header value; and the on-demand helpers'
@@ -105,7 +105,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (size_t start = 0; start <= size && start < 64; start++) {
 		const char *p = buf + start;
-		if (sip_name_stop_sse2(p, end) != sip_name_stop_scalar(p, end))
+		if (sip_name_stop_sse2(p, end) != sip_name_stop_scalar(p, end) ||
+		    sip_host_run_sse2(p, end) != sip_host_run_scalar(p, end))
 			abort();
 		for (uint32_t len = 0; len <= 15 && end - p >= 16; len++)
 			if (sip_ipv4_shape_sse2(p, len) != sip_ipv4_shape_scalar(p, len))
