@@ -7,6 +7,7 @@
  * It does not allocate, copy or write to the buffer.
  */
 #include "e911/sip.h"
+#include "sip_clear.h"
 #include "sip_find.h"
 #include "sip_lex.h"
 #include "sip_names.h"
@@ -354,7 +355,8 @@ int sip_parse(const char *buf, uint32_t len, struct sip_msg *m)
 	m->method = SIP_METHOD_OTHER;
 	m->status_code = 0;
 	m->nhdr = m->nvia = 0;
-	memset(m->first, 0, sizeof(m->first));
+	_Static_assert(sizeof(m->first) >= 16, "sip_clear needs 16 bytes");
+	sip_clear(m->first, sizeof(m->first));
 	m->max_forwards = -1;
 	m->content_length = -1;
 	m->call_id = m->method_name = m->ruri_text = m->reason = (struct e911_slice){ buf, 0 };

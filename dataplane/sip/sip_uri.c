@@ -6,6 +6,7 @@
  * go to a caller buffer.
  */
 #include "e911/sip.h"
+#include "sip_clear.h"
 #include "sip_find.h"
 #include "sip_lex.h"
 
@@ -152,7 +153,8 @@ int sip_uri_parse(struct e911_slice text, struct sip_uri *u)
 {
 	const char *p = text.p, *end = slice_end(text);
 
-	*u = (struct sip_uri){ .whole = text };
+	sip_clear(u, sizeof(*u));
+	u->whole = text;
 	/* scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
 	if (p == end || !((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z'))
 		return SIP_E_URI;

@@ -6,6 +6,7 @@
  * every message: responses are routed by them.
  */
 #include "e911/sip.h"
+#include "sip_clear.h"
 #include "sip_lex.h"
 #include "sip_via.h"
 
@@ -112,7 +113,7 @@ const char *sip_via_entry_general(const char *p, const char *end, struct sip_via
 {
 	const char *start = p;
 
-	*v = (struct sip_via){ 0 };
+	sip_clear(v, sizeof(*v));
 	const char *transport_end = fast_protocol(p, end, v);
 	if (transport_end == NULL) {
 		const char *version = protocol_part(p, end, true);
@@ -158,7 +159,7 @@ const char *sip_via_entry_general(const char *p, const char *end, struct sip_via
  */
 static const char *via_entry_fast(const char *p, const char *end, struct sip_via *v)
 {
-	*v = (struct sip_via){ 0 };
+	sip_clear(v, sizeof(*v));
 	const char *host = fast_protocol(p, end, v);
 	if (host == NULL)
 		return NULL;
