@@ -26,11 +26,12 @@ static const struct hdr_entry hdr_table[SIP_HDR_COUNT] = {
 };
 
 /*
- * The index: by (length, first letter) at most two names collide ("Call-ID",
+ * The index: by (first letter, length) at most two names collide ("Call-ID",
  * "Contact"), so two slots each. Names are kept lower-cased and zero-padded
  * to whole 64-bit words for the word-at-a-time compare below.
  */
-uint8_t sip_hdr_by_len_letter[SIP_HDR_NAME_MAX + 1][26][2];
+uint8_t sip_hdr_by_letter_len[26][SIP_HDR_LEN_SLOTS][2];
+_Static_assert(SIP_HDR_NAME_MAX < SIP_HDR_LEN_SLOTS, "every name has its length's slot");
 uint8_t sip_hdr_by_compact[26];
 static union {
 	char c[SIP_HDR_NAME_MAX];
@@ -45,7 +46,7 @@ __attribute__((constructor)) static void sip_hdr_index_build(void)
 		const struct hdr_entry *e = &hdr_table[id];
 		for (unsigned i = 0; i < e->len; i++)
 			hdr_lower[id].c[i] = (char)ascii_lower((unsigned char)e->name[i]);
-		uint8_t *slot = sip_hdr_by_len_letter[e->len][(unsigned char)hdr_lower[id].c[0] - 'a'];
+		uint8_t *slot = sip_hdr_by_letter_len[(unsigned char)hdr_lower[id].c[0] - 'a'][e->len];
 		/* A third name in a slot pair would not be found: the tests look up every name. */
 		slot[slot[0] ? 1 : 0] = (uint8_t)id;
 		if (e->compact)
@@ -97,7 +98,7 @@ enum sip_hdr_id sip_hdr_lookup(const char *name, uint32_t len)
 		return SIP_HDR_OTHER;
 	if (len == 1)
 		return (enum sip_hdr_id)sip_hdr_by_compact[letter];
-	const uint8_t *slot = sip_hdr_by_len_letter[len][letter];
+	const uint8_t *slot = sip_hdr_by_letter_len[letter][len];
 	for (unsigned k = 0; k < 2 && slot[k]; k++)
 		if (name_is(name, len, slot[k]))
 			return (enum sip_hdr_id)slot[k];
@@ -140,7 +141,7 @@ enum sip_hdr_id sip_hdr_lookup_in(const char *name, uint32_t len, const char *en
 	uint64_t w, keep = ~0ull >> (64 - 8 * len); /* the first len bytes (little-endian) */
 	memcpy(&w, name, 8);
 	w = (w | 0x2020202020202020ull) & keep;
-	const uint8_t *slot = sip_hdr_by_len_letter[len][letter];
+	const uint8_t *slot = sip_hdr_by_letter_len[letter][len];
 	for (unsigned k = 0; k < 2 && slot[k]; k++)
 		if (w == hdr_lower[slot[k]].w[0])
 			return (enum sip_hdr_id)slot[k];

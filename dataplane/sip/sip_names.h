@@ -15,9 +15,13 @@
 #include "sip_scan.h"
 
 #define SIP_HDR_NAME_MAX 24 /* longest full name we know, rounded up to whole words */
+#define SIP_HDR_LEN_SLOTS 32 /* lengths the index covers: every name the line fast path sees */
 
-/* Ids by (length, first letter a-z): at most two names share a pair ("Call-ID", "Contact"). */
-extern uint8_t sip_hdr_by_len_letter[SIP_HDR_NAME_MAX + 1][26][2];
+/*
+ * Ids by (first letter a-z, length): at most two names share a pair
+ * ("Call-ID", "Contact"); lengths over SIP_HDR_NAME_MAX have none.
+ */
+extern uint8_t sip_hdr_by_letter_len[26][SIP_HDR_LEN_SLOTS][2];
 /* Ids by compact form (RFC 3261 §7.3.3), a-z. */
 extern uint8_t sip_hdr_by_compact[26];
 
@@ -43,7 +47,7 @@ static inline bool sip_fold16_eq(__m128i folded, __m128i want, unsigned keep)
 	return ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(folded, want)) & keep) == keep;
 }
 
-/* The id of the name of n (1..SIP_HDR_NAME_MAX) bytes at p, v its first 16 bytes; 16 readable from p + n - 16 when n > 16. */
+/* The id of the name of n (1..SIP_HDR_LEN_SLOTS - 1) bytes at p, v its first 16 bytes; 16 readable from p + n - 16 when n > 16. */
 static inline int sip_hdr_name_id(const char *p, unsigned n, __m128i v)
 {
 	unsigned letter = ((unsigned char)p[0] | 0x20u) - 'a';
@@ -53,8 +57,8 @@ static inline int sip_hdr_name_id(const char *p, unsigned n, __m128i v)
 		return sip_hdr_by_compact[letter];
 	const __m128i fold = _mm_set1_epi8(0x20);
 	__m128i folded = _mm_or_si128(v, fold);
-	unsigned keep = ((1u << n) - 1) & 0xffffu; /* the first min(n, 16) bytes; n <= 24 */
-	const uint8_t *slot = sip_hdr_by_len_letter[n][letter];
+	unsigned keep = ((1u << n) - 1) & 0xffffu; /* the first min(n, 16) bytes; n < 32 */
+	const uint8_t *slot = sip_hdr_by_letter_len[letter][n];
 	for (unsigned k = 0; k < 2 && slot[k]; k++)
 		if (sip_fold16_eq(folded, sip_hdr_fold[slot[k]].v[0], keep) &&
 		    (n <= 16 || sip_fold16_eq(_mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + n - 16)), fold),
@@ -92,7 +96,7 @@ static inline int sip_hdr_line_name(const char *p, const char *end, uint32_t *le
 	if (n == 0 || p[n] != ':')
 		return -1;
 	*len = n;
-	return n <= SIP_HDR_NAME_MAX ? sip_hdr_name_id(p, n, v) : SIP_HDR_OTHER;
+	return sip_hdr_name_id(p, n, v);
 }
 #endif
 
