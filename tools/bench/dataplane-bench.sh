@@ -30,7 +30,7 @@ while getopts "w:s:r:c" o; do
   esac
 done
 shift $((OPTIND - 1))
-tools/build.sh build-release -Dbuildtype=release -Dtests=false >/dev/null
+tools/build.sh --release build-release >/dev/null
 work=$(mktemp -d) pid=''
 cleanup() {
   [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null

@@ -10,8 +10,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 [ "$(id -u)" -eq 0 ] || { echo "results: needs root" >&2; exit 2; }
 tools/build.sh build || exit 1
-# The parser and classifier figures come from the release build (-O3, no tests), as in the README.
-tools/build.sh build-release -Dbuildtype=release -Dtests=false || exit 1
+# The parser and classifier figures come from the release build (tools/build.sh --release: -O3, LTO, no tests), as in the README.
+tools/build.sh --release build-release || exit 1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 page=docs/benchmarks.md

@@ -136,7 +136,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # The dataplane: a release build, as tools/bench/dataplane-bench.sh measures it.
-tools/build.sh build-release -Dbuildtype=release -Dtests=false >/dev/null
+tools/build.sh --release build-release >/dev/null
 dp_bin=$root/build-release/dataplane/app/e911-dataplane
 if [ -z "${PKTGEN:-}" ]; then
   PKTGEN=$(tools/pktgen/build-pktgen.sh | tail -1)
