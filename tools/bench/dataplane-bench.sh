@@ -13,20 +13,23 @@
 # of a shared machine does not change; the profile is left in
 # build-release/callgrind.dataplane for callgrind_annotate.
 #
-# Usage: tools/bench/dataplane-bench.sh [-w WORKERS] [-s SECONDS] [-r RUNS] [-c] [PCAP]
+# Usage: tools/bench/dataplane-bench.sh [-w WORKERS] [-s SECONDS] [-r RUNS] [-c] [-k KIND] [PCAP]
 # Without PCAP, e911-gen-pcap writes one (its default mix: 20% emergency
 # INVITEs of 1.2-3.4 KB, most of them fragmented, 30% ordinary INVITEs, 30%
 # responses, 20% in-dialog requests; 1,000 callers on the two sites of
-# tests/dataplane/policies.xml; every Call-ID distinct). The main lcore runs on CPU 0 and
+# tests/dataplane/policies.xml; every Call-ID distinct). -k KIND: that kind of
+# message only (emergency, ordinary, response or indialog), to see what each
+# costs. The main lcore runs on CPU 0 and
 # worker i on CPU i (mod the CPUs there are): one worker has a CPU of its own, as deployed; a
 # worker that shares CPU 0 shares it with main's housekeeping and event logging.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-workers=1 seconds=5 runs=5 callgrind=''
-while getopts "w:s:r:c" o; do
+workers=1 seconds=5 runs=5 callgrind='' kind=()
+while getopts "w:s:r:ck:" o; do
   case $o in
     w) workers=$OPTARG ;; s) seconds=$OPTARG ;; r) runs=$OPTARG ;; c) callgrind=1 ;;
-    *) echo "usage: $0 [-w WORKERS] [-s SECONDS] [-r RUNS] [-c] [PCAP]" >&2; exit 2 ;;
+    k) kind=(--kind "$OPTARG") ;;
+    *) echo "usage: $0 [-w WORKERS] [-s SECONDS] [-r RUNS] [-c] [-k KIND] [PCAP]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -38,10 +41,12 @@ cleanup() {
 }
 trap cleanup EXIT
 pcap=${1:-}
+[ -n "$pcap" ] && [ ${#kind[@]} -gt 0 ] && { echo "$0: -k makes its own pcap; give one or the other" >&2; exit 2; }
 if [ -z "$pcap" ]; then
   pcap=$work/traffic.pcap
-  build-release/tools/gen/e911-gen-pcap --seed 1 --count 20000 --proxy-ip 198.18.0.10 \
-    --gateway 198.19.0.20 --subnet 198.18.10.0/24 --subnet 198.18.20.0/24 -o "$pcap" 2>/dev/null
+  build-release/tools/gen/e911-gen-pcap --seed 1 --count 20000 --proxy-ip 198.18.0.10 "${kind[@]}" \
+    --gateway 198.19.0.20 --subnet 198.18.10.0/24 --subnet 198.18.20.0/24 -o "$pcap" 2>"$work/gen.err" ||
+    { cat "$work/gen.err" >&2; exit 2; }
 fi
 [ -n "$callgrind" ] && { workers=1 runs=1; [ "$seconds" -lt 30 ] && seconds=60; }
 vdev="net_pcap0,infinite_rx=1"
