@@ -13,7 +13,7 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *usage;
 } subcommands[] = {
-	{ "parse", bench_parse, "parse FILE...   sip_parse() per message (and libosip2's, when built with it)" },
+	{ "parse", bench_parse, "parse [--loop N] FILE...   sip_parse() per message (and libosip2's, when built with it)" },
 	{ "classify", bench_classify, "classify        snapshot_classify() over a carrier-sized policy set; build + publish" },
 	{ "pipeline", bench_pipeline, "pipeline PCAP POLICIES.xml [PASSES [OUT.pcap]]   a worker's per-packet path over a pcap, no NIC" },
 };

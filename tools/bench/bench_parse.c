@@ -9,6 +9,10 @@
  * from back-to-back pairs of runs (osip_over_parse_paired): the parser target
  * (200 ns) was set on machines where libosip2 takes about 9 us, so on a slower
  * or noisier host this ratio is the figure that travels.
+ *
+ * `e911-bench parse --loop N FILE...` parses each file N times and times
+ * nothing: the program that tools/bench/parse-instructions.sh runs under
+ * callgrind for the exact instruction count of one sip_parse().
  */
 #include <errno.h>
 #include <stdio.h>
@@ -71,10 +75,29 @@ static void run_osip(void *arg, uint64_t iters)
 }
 #endif
 
+/* Not inlined, so that callgrind can collect in it alone (--toggle-collect=parse_loop). */
+__attribute__((noinline)) void parse_loop(struct parse_ctx *c, uint64_t loops);
+__attribute__((noinline)) void parse_loop(struct parse_ctx *c, uint64_t loops)
+{
+	run_parse(c, loops);
+}
+
 int bench_parse(int argc, char **argv)
 {
+	uint64_t loops = 0;
+	if (argc >= 2 && strcmp(argv[0], "--loop") == 0) {
+		char *end;
+		errno = 0;
+		loops = strtoull(argv[1], &end, 10);
+		if (errno || *end || loops == 0 || argv[1][0] == '-') {
+			fprintf(stderr, "e911-bench: parse --loop: '%s' is not a positive count\n", argv[1]);
+			return 2;
+		}
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 1) {
-		fprintf(stderr, "usage: e911-bench parse FILE...\n");
+		fprintf(stderr, "usage: e911-bench parse [--loop N] FILE...\n");
 		return 2;
 	}
 #ifdef HAVE_OSIP
@@ -96,6 +119,12 @@ int bench_parse(int argc, char **argv)
 		if (rc < 0) {
 			fprintf(stderr, "e911-bench: %s: invalid: %s\n", argv[i], sip_status_name(rc));
 			status = 1;
+			free(file);
+			continue;
+		}
+		if (loops) {
+			parse_loop(c, loops);
+			printf("%s bytes=%u loops=%llu\n", argv[i], c->len, (unsigned long long)loops);
 			free(file);
 			continue;
 		}
