@@ -87,7 +87,7 @@ fence() { echo '```'; cat "$1"; echo '```'; }
   echo "A 50/50 mix of emergency calls (911 with SDP + PIDF-LO, to the trunk) and ordinary calls, the"
   echo "rate doubled from 2,000 calls/s until a call fails, then bisected; the median of 3 searches per"
   echo "proxy (\`-n 3\`). Each proxy has CPU 1 to itself and every sipp process shares CPU 0, so sipp"
-  echo "(about 180 us of CPU a call) tops out near 4,000-6,000 calls/s: when both proxies reach about"
+  echo "(one CPU for all its callers, trunks and hops) tops out where that CPU does: when both proxies reach about"
   echo "the same rate with sipp near 1.0 CPU, that rate is sipp's and the ratio is near 1 by"
   echo "construction. What tells the proxies apart here is their CPU per relayed message (for"
   echo "e911-dataplane, a polling core, the worker's busy time per packet) and the packet-rate"
