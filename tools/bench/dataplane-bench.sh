@@ -48,6 +48,13 @@ if [ -z "$pcap" ]; then
     --gateway 198.19.0.20 --subnet 198.18.10.0/24 --subnet 198.18.20.0/24 -o "$pcap" 2>"$work/gen.err" ||
     { cat "$work/gen.err" >&2; exit 2; }
 fi
+# net_pcap's infinite_rx keeps every frame of the pcap in an mbuf of the queue's pool: the pool
+# holds them all plus room for the traffic (emergency INVITEs alone are ~2 frames a message).
+mbufs=32767
+frames=$(sed -nE 's/.* ([0-9]+) frames,.*/\1/p' "$work/gen.err" 2>/dev/null || true)
+if [ -n "$frames" ] && [ $((frames + 16384)) -gt "$mbufs" ]; then
+  mbufs=$((frames + 16384))
+fi
 [ -n "$callgrind" ] && { workers=1 runs=1; [ "$seconds" -lt 30 ] && seconds=60; }
 vdev="net_pcap0,infinite_rx=1"
 for ((i = 0; i < workers; i++)); do vdev+=",rx_pcap=$pcap"; done
@@ -67,7 +74,7 @@ args=("${memory[@]}" --lcores "$lcores" --no-pci --no-telemetry --file-prefix "e
       # Everything off-link through one router with a known MAC: forwarding is
       # measured, not ARP.
       --sip-address 198.18.0.10/32 --router 198.19.1.254 --neighbour 198.19.1.254=02:00:00:00:01:fe
-      --mbufs 32767 --overload-ms 0)
+      --mbufs "$mbufs" --overload-ms 0)
 dp=(build-release/dataplane/app/e911-dataplane)
 [ -n "$callgrind" ] && dp=(valgrind --tool=callgrind --callgrind-out-file=build-release/callgrind.dataplane
                            --toggle-collect=dp_worker_main "${dp[@]}")
