@@ -6,8 +6,13 @@
  * frame of IN onto the link and every frame from the link into OUT, until
  * nothing has come from the link for --idle seconds after IN was sent.
  *
- *   vdev_bridge EAL_OPTIONS -- [--wait-link SECONDS] [--idle SECONDS] [--gap MS]
+ *   vdev_bridge EAL_OPTIONS -- [--wait-link SECONDS] [--idle SECONDS] [--gap MS] [--hold SECONDS]
  *
+ * --hold: after forwarding, stop polling, print the counts and keep the link
+ * until the peer takes it down (or SECONDS pass, or a signal). DPDK 22.11's
+ * net_memif unmaps a link's rings when the other side leaves without waiting
+ * for a thread polling them, which can crash that thread: with --hold the
+ * device under test leaves first, while nobody here polls.
  * --gap: pause between the frames of IN (a receiver polls; a burst of many
  * frames is not what the tests are about). Exit status: 0 after forwarding,
  * 1 when the link did not come up in time (or a port failed), 2 on usage.
@@ -70,11 +75,13 @@ int main(int argc, char **argv)
 	argc -= eal;
 	argv += eal;
 	double wait_link = 10, idle = 1.5;
+	double hold = 0;
 	unsigned gap_ms = 0;
 	static const struct option opts[] = {
 		{ "wait-link", required_argument, NULL, 'w' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "gap", required_argument, NULL, 'g' },
+		{ "hold", required_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -86,6 +93,8 @@ int main(int argc, char **argv)
 			idle = atof(optarg);
 		else if (c == 'g')
 			gap_ms = (unsigned)atoi(optarg);
+		else if (c == 'h')
+			hold = atof(optarg);
 		else
 			return 2;
 	}
@@ -161,6 +170,13 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("vdev_bridge: %lu frames onto the link, %lu from it, %lu lost\n", in, out, lost);
+	fflush(stdout);
+	for (uint64_t until = rte_get_tsc_cycles() + (uint64_t)(hold * (double)hz); !stop && rte_get_tsc_cycles() < until;
+	     usleep(10000)) {
+		rte_eth_link_get_nowait(link, &state);
+		if (state.link_status != RTE_ETH_LINK_UP)
+			break;
+	}
 	rte_eth_dev_stop(link);
 	rte_eth_dev_close(link);
 	rte_eth_dev_stop(cap);
