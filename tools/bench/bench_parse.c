@@ -76,8 +76,7 @@ static void run_osip(void *arg, uint64_t iters)
 #endif
 
 /* Not inlined, so that callgrind can collect in it alone (--toggle-collect=parse_loop). */
-__attribute__((noinline)) void parse_loop(struct parse_ctx *c, uint64_t loops);
-__attribute__((noinline)) void parse_loop(struct parse_ctx *c, uint64_t loops)
+__attribute__((noinline)) static void parse_loop(struct parse_ctx *c, uint64_t loops)
 {
 	run_parse(c, loops);
 }
